@@ -1,0 +1,7 @@
+#!/bin/sh
+# Quick start, part 2 (and CI): set up, lint, run the whole test suite.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/setup.sh
+.venv/bin/ruff check insider tests benchmarks fixtures
+.venv/bin/python -m pytest "$@"

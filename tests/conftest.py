@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+MIRROR = FIXTURES / "edgar"
+CORPUS = FIXTURES / "corpus"
+HERZOG_XML = FIXTURES / "handmade" / "aiv-herzog-form4-2007-05-14.xml"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep pytest output clean
+        pass
+
+
+@pytest.fixture
+def mirror_server() -> Iterator[str]:
+    """The bundled mirror served over real HTTP on 127.0.0.1."""
+    handler = functools.partial(_Quiet, directory=str(MIRROR))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
