@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS filings (
     aff10b5one INTEGER,
     remarks TEXT,
     amends_accession TEXT,
+    superseded_by TEXT,
     url TEXT,
     raw_xml BLOB NOT NULL,
     parser_version TEXT NOT NULL,
@@ -101,6 +102,9 @@ CREATE TABLE IF NOT EXISTS ownership_rows (
     underlying_security_title TEXT,
     underlying_shares NUMERIC,
     underlying_value NUMERIC,
+    late INTEGER,
+    plan_10b5_1 INTEGER,
+    plan_10b5_1_source TEXT,
     PRIMARY KEY (accession, row_num)
 );
 CREATE INDEX IF NOT EXISTS ownership_rows_code ON ownership_rows(code, transaction_date);
@@ -317,7 +321,7 @@ def _write_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, r
             (iss.cik, iss.name, iss.ticker),
         )
     c.execute(
-        "INSERT INTO filings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO filings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             acc,
             filing.document_type,
@@ -333,6 +337,7 @@ def _write_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, r
             _b(filing.form4_transactions_reported),
             _b(filing.aff10b5one),
             filing.remarks,
+            None,
             None,
             meta.url,
             zlib.compress(raw, 6),
