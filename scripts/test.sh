@@ -3,5 +3,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
-.venv/bin/ruff check insider tests benchmarks fixtures
+.venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"
