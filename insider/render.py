@@ -26,7 +26,7 @@ def fmt_money(v: Decimal | None, places: int = 2) -> str:
     # At least cents, never fewer digits than were filed.
     if v.as_tuple().exponent > -places:  # type: ignore[operator]
         v = v.quantize(Decimal(1).scaleb(-places))
-    return f"${v:,f}"
+    return f"-${-v:,f}" if v < 0 else f"${v:,f}"
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -106,6 +106,20 @@ def _flag(v: bool | None) -> str:
 
 
 def _line_label(p: dict[str, Any], notes: _Notes | None, accession: str) -> str:
+    grant = ""
+    if p.get("conversion_or_exercise_price") is not None or p.get("expiration_date"):
+        bits = (
+            [fmt_money(p["conversion_or_exercise_price"])]
+            if p.get("conversion_or_exercise_price") is not None
+            else []
+        )
+        if p.get("expiration_date"):
+            bits.append(f"expiring {p['expiration_date']}")
+        grant = f" [{', '.join(bits)}]"
+    return _line_how(p, notes, accession) + grant
+
+
+def _line_how(p: dict[str, Any], notes: _Notes | None, accession: str) -> str:
     if (p["direct_or_indirect"] or "").upper() == "D":
         return "directly"
     nature = p["nature_of_ownership"] or ""
@@ -175,6 +189,24 @@ def render_owner(
         )
 
 
+def print_table(console: Console, t: Table) -> None:
+    """Print a table at its natural width. Rich shrinks a table that is wider than the
+    terminal by cutting cells ("3,107,6…"); a number must never be cut, so a table too
+    wide for the terminal is printed wider (the terminal wraps the long lines)."""
+    from rich.measure import Measurement
+
+    need = Measurement.get(console, console.options.update_width(100_000), t).maximum
+    if need <= console.width:
+        console.print(t)
+        return
+    width = console.width  # print(width=...) cannot exceed the console: widen it for now
+    console.width = need
+    try:
+        console.print(t, crop=False)
+    finally:
+        console.width = width
+
+
 def _num_col(t: Table, name: str) -> None:
     t.add_column(name, justify="right", no_wrap=True, overflow="fold")
 
@@ -210,7 +242,7 @@ def _render_security(
             t.add_column("Underlying", overflow="fold")
         for r in sec["rows"]:
             t.add_row(*_row_cells(r, notes, derivative))
-        console.print(t)
+        print_table(console, t)
     else:
         console.print(Text(title, style="italic"))
     _render_summaries(console, sec, notes, timeline)
@@ -453,7 +485,7 @@ def render_company(report: dict[str, Any], console: Console, footnotes: bool = T
             fmt_money(p["net_value"]),
             str(p["late_rows"]),
         )
-    console.print(t)
+    print_table(console, t)
     notes = _Notes() if footnotes else None
     rows = report["last_transactions"]
     if rows:
@@ -509,7 +541,7 @@ def _company_rows(
         names = "; ".join(o["name"] or o["cik"] for o in r["owners"])
         cells = _row_cells(r, notes, False)
         t.add_row(cells[0], Text(names), Text(f"{r['security_title']} ({r['table']})"), *cells[1:])
-    console.print(t)
+    print_table(console, t)
 
 
 # --------------------------------------------------------------------------- CSV

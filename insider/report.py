@@ -290,17 +290,25 @@ def assign_lines(rows: list[dict[str, Any]]) -> None:
 
 
 def _base_line(r: dict[str, Any]) -> tuple:
+    # Two grants of one option title (other exercise price or expiry) are two lines.
+    grant = (
+        (r["conversion_or_exercise_price"], r["expiration_date"]) if r["form_table"] == "II" else ()
+    )
     return (
         r["issuer_cik"],
         r["form_table"],
         r["security_title"],
+        *grant,
         (r["direct_or_indirect"] or "").upper(),
         (r["nature_of_ownership"] or "").strip(),
     )
 
 
 def _line_dict(r: dict[str, Any]) -> dict[str, Any]:
+    table2 = r["form_table"] == "II"
     return {
+        "conversion_or_exercise_price": r["conversion_or_exercise_price"] if table2 else None,
+        "expiration_date": r["expiration_date"] if table2 else None,
         "direct_or_indirect": r["direct_or_indirect"],
         "nature_of_ownership": r["nature_of_ownership"],
         "nature_footnotes": [
@@ -322,7 +330,10 @@ def _trade_summary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         "rows": len(rows),
         "shares": shares,
         "value": value,
-        "weighted_average_price": (value / priced_shares) if priced_shares else None,
+        # A quotient is not a filed number: 6 decimal places, half-even.
+        "weighted_average_price": (value / priced_shares).quantize(Decimal("0.000001"))
+        if priced_shares
+        else None,
         "min_price": min(prices) if prices else None,
         "max_price": max(prices) if prices else None,
         "first_date": dates[0] if dates else None,
