@@ -237,8 +237,7 @@ def company(
     last: Annotated[int, typer.Option("--last", help="How many recent transactions.")] = 20,
     no_footnotes: NoNotesOpt = False,
 ) -> None:
-    """An issuer's insiders: roles, net open-market buying/selling, last transactions,
-    cluster buys and late filers."""
+    """An issuer's insiders, net open-market buying, last trades, cluster buys, late filers."""
     from .report import ReportError, company_report
 
     database = _existing_db(db)

@@ -166,6 +166,13 @@ def render_owner(
             "are shown here once for this owner, not split between the owners.",
             highlight=False,
         )
+    for e in report.get("filings_without_rows", []):
+        why = "reports no securities owned" if e["no_securities_owned"] else "has no rows"
+        console.print(
+            f"  Form {e['form']} {e['accession']} ({e['issuer_ticker'] or e['issuer_cik']}, "
+            f"filed {e['filing_date']}) {why}.",
+            highlight=False,
+        )
     if not report["issuers"]:
         console.print("No transactions or holdings match.")
         return
@@ -315,7 +322,7 @@ def _render_summaries(
             )
             unpriced = f" ({s['unpriced_rows']} without a price)" if s["unpriced_rows"] else ""
             say(
-                f"  {label}: {s['rows']} rows, {fmt_num(s['shares'])} shares for "
+                f"  {label}: {_plural(s['rows'], 'row')}, {fmt_num(s['shares'])} shares for "
                 f"{fmt_money(s['value'])}{unpriced}, weighted average "
                 f"{_avg(s['weighted_average_price'])}, {rng}, "
                 f"{s['first_date']} to {s['last_date']}"

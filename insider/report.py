@@ -494,6 +494,32 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
             {**{k: v for k, v in iss.items() if k != "securities"}, "securities": secs}
         )
     shown = {r["accession"] for iss in out_issuers for s in iss["securities"] for r in s["rows"]}
+    empty = [
+        {
+            "accession": acc,
+            "form": form,
+            "filing_date": fdate,
+            "period_of_report": period,
+            "issuer_cik": icik,
+            "issuer_ticker": ticker,
+            "no_securities_owned": None if nso is None else bool(nso),
+        }
+        for acc, form, fdate, period, icik, ticker, nso in db.execute(
+            "SELECT f.accession, f.form, f.filing_date, f.period_of_report, f.issuer_cik, "
+            "i.ticker, f.no_securities_owned FROM filing_owners fo "
+            "JOIN filings f ON f.accession = fo.accession "
+            "LEFT JOIN issuers i ON i.cik = f.issuer_cik "
+            "WHERE fo.owner_cik = ? AND f.superseded_by IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM ownership_rows r WHERE r.accession = f.accession) "
+            "ORDER BY f.filing_date, f.accession",
+            (cik,),
+        )
+        if flt.in_window(period)
+        and (
+            not flt.issuer
+            or icik in {r["issuer_cik"] for r in roles if _issuer_match(flt.issuer, r)}
+        )
+    ]
     return {
         "owner": owner,
         "filters": flt.as_dict(),
@@ -503,7 +529,15 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
         ],
         "issuers": out_issuers,
         "consistency_breaks": len(breaks),
+        "filings_without_rows": empty,
     }
+
+
+def _issuer_match(issuer: str, role: dict[str, Any]) -> bool:
+    v = issuer.strip()
+    if v.isdigit():
+        return role["issuer_cik"] == f"{int(v):010d}"
+    return (role["issuer_ticker"] or "").upper() == v.upper()
 
 
 def _same_day_index(rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:

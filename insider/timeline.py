@@ -66,6 +66,9 @@ def plot_png(lines: list[dict[str, Any]], path: str, title: str) -> None:
         ys = [float(p["shares_owned_following"]) for p in line["points"] if p["date"]]
         if xs:
             ax.step(xs, ys, where="post", label=line["label"], marker=".")
+    from matplotlib.ticker import StrMethodFormatter
+
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.set_title(title)
     ax.set_ylabel("shares owned after")
     ax.legend(fontsize="small")

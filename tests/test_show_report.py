@@ -95,6 +95,7 @@ def test_herzog_json(corpus_db: Path):
         "joint_filings",
         "issuers",
         "consistency_breaks",
+        "filings_without_rows",
     }
     assert data["owner"] == {
         "cik": "0009999901",
@@ -524,3 +525,160 @@ def test_company_cluster_buys_and_late(corpus_db: Path, tmp_path: Path):
     assert "Late filers (rows flagged late)" in out
     con = sqlite3.connect(path)
     assert con.execute("SELECT count(*) FROM ownership_rows WHERE late = 1").fetchone()[0] == 1
+
+
+# ----------------------------------------------------------------------------- contracts
+
+ROW_KEYS = [
+    "accession", "form", "filing_date", "kind", "transaction_date", "deemed_execution_date",
+    "code", "shares", "price_per_share", "total_value", "acquired_disposed",
+    "shares_owned_following", "value_owned_following", "direct_or_indirect",
+    "nature_of_ownership", "conversion_or_exercise_price", "exercise_date",
+    "expiration_date", "underlying_security_title", "underlying_shares", "underlying_value",
+    "timeliness", "equity_swap_involved", "code_meaning", "value", "plan_10b5_1", "late",
+    "joint_filing", "footnotes",
+]  # fmt: skip
+LINE_KEYS = [
+    "conversion_or_exercise_price", "expiration_date", "direct_or_indirect",
+    "nature_of_ownership", "nature_footnotes",
+]  # fmt: skip
+
+
+def test_json_keys_are_the_documented_ones(corpus_db: Path):
+    """The README's "Output formats" section lists these keys in this order."""
+    d = json.loads(show(corpus_db, "musk", "--json"))
+    assert list(d) == [
+        "owner", "filters", "roles", "joint_filings", "issuers", "consistency_breaks",
+        "filings_without_rows",
+    ]  # fmt: skip
+    common, option = d["issuers"][0]["securities"]
+    assert list(common) == [
+        "security_title", "table", "rows", "sales", "purchases", "exercises",
+        "exercise_shares_received", "grants", "tax_withholdings", "gifts", "other_codes",
+        "positions", "position_total_shares", "timeline", "consistency_breaks",
+    ]  # fmt: skip
+    assert list(common["rows"][0]) == ROW_KEYS
+    assert list(common["sales"]) == [
+        "rows", "shares", "value", "weighted_average_price", "min_price", "max_price",
+        "first_date", "last_date", "unpriced_rows",
+    ]  # fmt: skip
+    assert list(common["exercise_shares_received"]) == [
+        "rows", "shares", "shares_acquired", "shares_disposed", "value", "first_date",
+        "last_date",
+    ]  # fmt: skip
+    assert list(common["positions"][0]) == [
+        *LINE_KEYS, "shares_owned_following", "value_owned_following", "as_of", "accession"
+    ]  # fmt: skip
+    assert list(common["timeline"][0]) == [*LINE_KEYS, "points"]
+    assert list(common["consistency_breaks"][0]) == [
+        "issuer_cik", "issuer_ticker", "security_title", "table", *LINE_KEYS,
+        "previous_accession", "previous_date", "previous_owned", "accession", "date", "kind",
+        "code", "shares", "acquired_disposed", "expected_owned", "reported_owned",
+        "difference",
+    ]  # fmt: skip
+    # Two grants of one option title: one section, two ownership lines (price, expiry).
+    assert [
+        (p["conversion_or_exercise_price"], p["expiration_date"]) for p in option["positions"]
+    ] == [
+        ("2.79", "2023-04-08"),
+        ("6.67", "2023-06-10"),
+    ]
+    ex = option["exercises"][0]
+    assert list(ex) == [
+        "date", "code", "code_meaning", "shares", "total_value", "exercise_price",
+        "exercise_date", "expiration_date", "underlying_security_title", "underlying_shares",
+        "accession", "same_day",
+    ]  # fmt: skip
+    assert list(ex["same_day"]) == [
+        "exercises_that_day", "shares_received", "sold", "sold_value", "withheld_for_tax",
+        "disposed_to_issuer", "held",
+    ]  # fmt: skip
+    c = json.loads(run("company", "TSLA", "--json", "--db", str(corpus_db)).stdout)
+    assert list(c["insiders"][0]) == [
+        "owner_cik", "owner_name", "owner_type", "roles", "first_filing", "last_filing",
+        "filings", "purchases", "purchased_shares", "purchased_value", "sales", "sold_shares",
+        "sold_value", "net_shares", "net_value", "late_rows",
+    ]  # fmt: skip
+    assert list(c["last_transactions"][0]) == ["owners", "security_title", "table", *ROW_KEYS]
+
+
+def test_json_no_footnotes(corpus_db: Path):
+    text = show(corpus_db, "scarpelli", "--json", "--no-footnotes")
+    assert '"footnotes"' not in text and '"nature_footnotes"' not in text
+    assert "Fintail" not in text
+    recs = list(
+        csv.DictReader(io.StringIO(show(corpus_db, "scarpelli", "--csv", "--no-footnotes")))
+    )
+    assert all(r["footnotes"] == "" for r in recs)
+
+
+def test_owner_with_a_filing_but_no_rows(tmp_path: Path):
+    from insider.parse import parse_ownership
+    from insider.store import FilingMeta, connect, save_filing
+
+    path = tmp_path / "e.db"
+    db = connect(path)
+    raw = (
+        Path(__file__).parent.parent / "fixtures/corpus/sunpower-form3-no-securities.xml"
+    ).read_bytes()
+    save_filing(db, parse_ownership(raw), FilingMeta("0009999997-22-000001", "2022-01-07"), raw)
+    db.conn.close()
+    out = show(path, "hegde")
+    assert "SUNPOWER CORP [SPWR]: Director  (1 filing, 2022-01-07 to 2022-01-07)" in out
+    assert (
+        "Form 3 0009999997-22-000001 (SPWR, filed 2022-01-07) reports no securities owned." in out
+    )
+    assert "No transactions or holdings match." in out
+    d = json.loads(show(path, "hegde", "--json"))
+    assert d["filings_without_rows"][0]["no_securities_owned"] is True
+
+
+def test_plot_png(corpus_db: Path, tmp_path: Path):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "musk.png"
+    show(corpus_db, "musk", "--plot", str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_derivative_total_value_without_shares(tmp_path: Path):
+    """A Table II row that gives a total value and no share count is shown by its value,
+    never as a number of shares, and no exercise price is shown as a price."""
+    from decimal import Decimal
+
+    from insider.models import Filing, Issuer, ReportingOwner, Row
+    from insider.store import FilingMeta, connect, save_filing
+
+    path = tmp_path / "v.db"
+    db = connect(path)
+    row = Row(
+        table="derivative",
+        kind="transaction",
+        security_title="Convertible Note",
+        transaction_date="2021-06-01",
+        code="C",
+        total_value=Decimal("2500000"),
+        acquired_disposed="D",
+        value_owned_following=Decimal("0"),
+        direct_or_indirect="D",
+        conversion_or_exercise_price=Decimal("12.50"),
+        underlying_security_title="Common Stock",
+        underlying_shares=Decimal("200000"),
+    )
+    f = Filing(
+        "4", "X0508", "2021-06-01", None, None, False, None, None, None, None,
+        Issuer("0000000099", "NOTE ISSUER INC", "NOTE"),
+        (ReportingOwner("0000000098", "LENDER FUND LP", is_ten_percent_owner=True),),
+        (), (), (row,), (), {}, (),
+    )  # fmt: skip
+    save_filing(db, f, FilingMeta("0000000098-21-000001", "2021-06-02"), b"<x/>")
+    db.conn.close()
+    out = show(path, "lender")
+    assert "a company or other entity, not a natural person" in out
+    line = next(x for x in out.splitlines() if x.startswith("│2021-06-01"))
+    cells = [c.strip() for c in line.split("│")]
+    assert cells[3] == "" and cells[4] == "" and cells[5] == "$2,500,000.00"
+    assert cells[12] == "$12.50"
+    assert "Convertible Note worth $2,500,000.00 (no share count) at $12.50" in out
+    d = json.loads(show(path, "lender", "--json"))
+    (r,) = d["issuers"][0]["securities"][0]["rows"]
+    assert (r["shares"], r["price_per_share"], r["value"]) == (None, None, "2500000")
