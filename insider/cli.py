@@ -182,9 +182,12 @@ def _report_error(e) -> NoReturn:
 
 
 def _existing_db(db: Path):
-    if not db.exists():
-        fail(f"database {db} does not exist; run 'insider sync TICKER' first")
-    return _open_db(db)
+    from .report import ReportError, connect_readonly
+
+    try:
+        return connect_readonly(db)
+    except ReportError as e:
+        fail(str(e))
 
 
 @app.command()

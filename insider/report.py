@@ -11,15 +11,18 @@ turns a name into owners, so it can move to full-text search without touching th
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
-
-import sqlite_utils
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .codes import EXERCISE_CODES, meaning
+
+if TYPE_CHECKING:  # reports accept a sqlite_utils.Database or a plain sqlite3.Connection
+    import sqlite_utils
 
 
 class ReportError(Exception):
@@ -76,6 +79,23 @@ def check_date(value: str | None, option: str) -> str | None:
     except ValueError:
         raise ReportError(f"{option} {value!r} is not a calendar date") from None
     return v
+
+
+def connect_readonly(path: str | Path) -> sqlite3.Connection:
+    """Open an insider database for reading only, without sqlite_utils (and what it
+    imports): `insider show` starts faster. Every report function takes this connection or
+    a sqlite_utils.Database alike (both have .execute)."""
+    if not Path(path).exists():
+        raise ReportError(f"database {path} does not exist; run 'insider sync TICKER' first")
+    try:
+        conn = sqlite3.connect(str(path), timeout=30)
+        conn.execute("PRAGMA query_only = 1")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as e:
+        raise ReportError(f"cannot open database {path}: {e}") from None
+    if not {"owners", "filings", "filing_owners", "ownership_rows"} <= tables:
+        raise ReportError(f"{path} is not an insider database; run 'insider sync TICKER' first")
+    return conn
 
 
 def dec(v: Any) -> Decimal | None:
