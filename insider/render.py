@@ -231,7 +231,20 @@ def _render_security(
     )
     derivative = sec["table"] == "II"
     if sec["rows"]:
-        console.print(Text(title, style="bold"))
+        head = Text(
+            f"{iss['issuer_name']} [{iss['issuer_ticker'] or iss['issuer_cik']}] - "
+            f"{sec['security_title']}",
+            style="bold",
+        )
+        if notes is not None:
+            seen: list[str] = []
+            for r in sec["rows"]:
+                m = _marks(notes, r["accession"], r["footnotes"].get("security_title"))
+                if m and m not in seen:
+                    seen.append(m)
+            head.append("".join(seen), style="cyan")
+        head.append(f" (Table {sec['table']})", style="bold")
+        console.print(head)
         t = Table(show_lines=False, pad_edge=False)
         t.add_column("Date", no_wrap=True, overflow="fold")
         t.add_column("Code", overflow="fold")
@@ -258,6 +271,43 @@ def _render_security(
     console.print()
 
 
+_SHOWN = frozenset(
+    {
+        "security_title",
+        "transaction_date",
+        "deemed_execution_date",
+        "code",
+        "shares",
+        "price_per_share",
+        "total_value",
+        "acquired_disposed",
+        "shares_owned_following",
+        "value_owned_following",
+        "direct_or_indirect",
+        "nature_of_ownership",
+        "timeliness",
+    }
+)
+_SHOWN_II = frozenset(
+    {
+        "conversion_or_exercise_price",
+        "exercise_date",
+        "expiration_date",
+        "underlying_security_title",
+        "underlying_shares",
+        "underlying_value",
+    }
+)
+
+
+def _unshown(r: dict[str, Any], derivative: bool) -> tuple[str, ...]:
+    """Footnoted fields without a column of their own (form type, equity swap, and in a
+    table without derivative columns the derivative fields): their markers go beside the
+    code, so no footnote is ever dropped."""
+    shown = _SHOWN | _SHOWN_II if derivative else _SHOWN
+    return tuple(f for f in r["footnotes"] if f not in shown)
+
+
 def _row_cells(r: dict[str, Any], notes: _Notes | None, derivative: bool) -> list[Text]:
     code = r["code"] or ""
     holding = r["kind"] != "transaction"
@@ -266,7 +316,12 @@ def _row_cells(r: dict[str, Any], notes: _Notes | None, derivative: bool) -> lis
     )
     cells = [
         _cell(r["transaction_date"] or "", r, ("transaction_date", "deemed_execution_date"), notes),
-        _cell("holding" if holding else f"{code} {short(code)}", r, ("code",), notes),
+        _cell(
+            "holding" if holding else f"{code} {short(code)}",
+            r,
+            ("code", *_unshown(r, derivative)),
+            notes,
+        ),
         _cell(fmt_num(r["shares"]), r, ("shares",), notes),
         _cell(fmt_money(r["price_per_share"]), r, ("price_per_share",), notes),
         _cell(fmt_money(r["value"]), r, ("total_value",), notes),
@@ -547,7 +602,8 @@ def _company_rows(
     for r in rows:
         names = "; ".join(o["name"] or o["cik"] for o in r["owners"])
         cells = _row_cells(r, notes, False)
-        t.add_row(cells[0], Text(names), Text(f"{r['security_title']} ({r['table']})"), *cells[1:])
+        security = _cell(f"{r['security_title']} ({r['table']})", r, ("security_title",), notes)
+        t.add_row(cells[0], Text(names), security, *cells[1:])
     print_table(console, t)
 
 

@@ -811,18 +811,17 @@ def company_report(
         p["filings"] += 1
         p["_accs"].add(acc)
     active = {o["cik"] for r in rows for o in owners_of.get(r["accession"], [])}
+    by_acc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        if r["kind"] == "transaction":
+            by_acc[r["accession"]].append(r)
     zero = Decimal(0)
     insiders = []
     for cik, p in people.items():
         if (flt.since or flt.until) and cik not in active:
             continue
-        mine = [
-            r
-            for r in rows
-            if r["accession"] in p["_accs"]
-            and r["kind"] == "transaction"
-            and r["form_table"] == "I"
-        ]
+        txns = [r for acc in sorted(p["_accs"]) for r in by_acc.get(acc, [])]
+        mine = [r for r in txns if r["form_table"] == "I"]
         buys = [r for r in mine if (r["code"] or "").upper() == "P"]
         sells = [r for r in mine if (r["code"] or "").upper() == "S"]
         b_sh = sum((r["shares"] or zero for r in buys), zero)
@@ -841,7 +840,7 @@ def company_report(
                 "sold_value": s_v,
                 "net_shares": b_sh - s_sh,
                 "net_value": b_v - s_v,
-                "late_rows": sum(1 for r in mine if r["late"] == 1),
+                "late_rows": sum(1 for r in txns if r["late"] == 1),
             }
         )
     insiders.sort(key=lambda p: (p["net_value"], p["owner_name"] or ""))
@@ -892,6 +891,7 @@ def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list
             r["accession"],
         )
 
+    keys = [who(r) for r in buys]
     days = [date.fromisoformat(r["transaction_date"]) for r in buys]
     windows: list[tuple[int, int]] = []
     j = 0
@@ -899,7 +899,7 @@ def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list
         j = max(j, i)
         while j + 1 < len(buys) and days[j + 1] - days[i] < timedelta(days=CLUSTER_DAYS):
             j += 1
-        if len({who(r) for r in buys[i : j + 1]}) >= CLUSTER_MIN_INSIDERS:
+        if len(set(keys[i : j + 1])) >= CLUSTER_MIN_INSIDERS:
             if windows and i <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(windows[-1][1], j))
             else:

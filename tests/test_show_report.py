@@ -682,3 +682,15 @@ def test_derivative_total_value_without_shares(tmp_path: Path):
     d = json.loads(show(path, "lender", "--json"))
     (r,) = d["issuers"][0]["securities"][0]["rows"]
     assert (r["shares"], r["price_per_share"], r["value"]) == (None, None, "2500000")
+
+
+def test_every_footnote_has_a_marker(corpus_db: Path):
+    """Williams (AAPL 2019-05-02) footnotes the security title of each row (F1, a 10b5-1
+    plan) and each price (F2-F6): the title's marker sits beside the title, each price's
+    beside its price, and no footnote text is listed without a marker in the output."""
+    out = show(corpus_db, "williams")
+    assert "Apple Inc. [AAPL] - Common Stock(1) (Table I)" in out
+    assert "$208.99(2)" in out and "$212.46(6)" in out
+    assert "(1) This transaction was made pursuant to a Rule 10b5-1 trading plan" in out
+    for label in range(1, 7):
+        assert f"({label})" in out.split("  Footnotes")[0]
