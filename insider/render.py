@@ -415,7 +415,10 @@ def _render_summaries(
             )
         say(line)
     groups = (
-        ("Shares received from exercises/conversions", "exercise_shares_received"),
+        (
+            "Shares received from exercises/conversions (value at the filed price)",
+            "exercise_shares_received",
+        ),
         ("Grants/awards (A)", "grants"),
         ("Tax withholdings (F)", "tax_withholdings"),
         ("Gifts (G)", "gifts"),
