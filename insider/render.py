@@ -656,6 +656,7 @@ SHOW_CSV_COLUMNS = (
     "previous_accession",
     "expected_owned",
     "footnotes",
+    "roles",
 )
 
 
@@ -678,7 +679,20 @@ def _notes_text(fn: dict[str, list[dict[str, str]]]) -> str:
 def show_csv_records(report: dict[str, Any], footnotes: bool = True) -> list[dict[str, Any]]:
     """The show report as flat records, one per row and per summary line shown."""
     o = report["owner"]
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = [
+        {
+            "record": "role",
+            "owner_cik": o["cik"],
+            "owner_name": o["name"],
+            "issuer_cik": r["issuer_cik"],
+            "issuer_ticker": r["issuer_ticker"],
+            "rows": r["filings"],
+            "first_date": r["first_filing"],
+            "last_date": r["last_filing"],
+            "roles": r["roles"],
+        }
+        for r in report["roles"]
+    ]
     for iss in report["issuers"]:
         base0 = {
             "owner_cik": o["cik"],

@@ -172,6 +172,14 @@ def test_herzog_csv(corpus_db: Path):
     text = show(corpus_db, "HERZOG", "--csv")
     recs = list(csv.DictReader(io.StringIO(text)))
     # Per security: its rows, then its summaries in the order shown.
+    role = recs.pop(0)
+    assert (role["record"], role["issuer_ticker"], role["rows"], role["first_date"]) == (
+        "role",
+        "AIV",
+        "1",
+        "2007-05-14",
+    )
+    assert role["roles"] == "Officer (Executive Vice President - CFO)"
     assert [r["record"] for r in recs] == ["row"] * 10 + [
         "sales",
         "exercise_shares_received",
@@ -694,3 +702,14 @@ def test_every_footnote_has_a_marker(corpus_db: Path):
     assert "(1) This transaction was made pursuant to a Rule 10b5-1 trading plan" in out
     for label in range(1, 7):
         assert f"({label})" in out.split("  Footnotes")[0]
+
+
+def test_csv_headers_are_the_documented_ones(corpus_db: Path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for cmd, arg in (("show", "HERZOG"), ("company", "AIV")):
+        header = run(cmd, arg, "--csv", "--db", str(corpus_db)).stdout.splitlines()[0]
+        start = readme.index(f"`insider {cmd} --csv` columns: `") + len(
+            f"`insider {cmd} --csv` columns: `"
+        )
+        documented = readme[start : readme.index("`", start)]
+        assert header == ",".join(c.strip() for c in documented.split(","))
