@@ -255,19 +255,19 @@ def _output(rep, json_out: bool, csv_out: bool, no_footnotes: bool, kind: str, *
     if json_out and csv_out:
         fail("choose one of --json and --csv")
     if json_out:
-        from .render import dumps, strip_footnotes
+        from .export import dumps, strip_footnotes
 
         print(dumps(strip_footnotes(rep) if no_footnotes else rep))
         return
     if csv_out:
-        from . import render
+        from . import export
 
         if kind == "show":
-            records, cols = render.show_csv_records(rep, not no_footnotes), render.SHOW_CSV_COLUMNS
+            records, cols = export.show_csv_records(rep, not no_footnotes), export.SHOW_CSV_COLUMNS
         else:
-            records = render.company_csv_records(rep, not no_footnotes)
-            cols = render.COMPANY_CSV_COLUMNS
-        render.write_csv(records, cols, sys.stdout)
+            records = export.company_csv_records(rep, not no_footnotes)
+            cols = export.COMPANY_CSV_COLUMNS
+        export.write_csv(records, cols, sys.stdout)
         return
     from rich.console import Console
 
