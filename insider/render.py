@@ -186,9 +186,7 @@ def print_table(console: Console, t: Table) -> None:
     """Print a table at its natural width. Rich shrinks a table that is wider than the
     terminal by cutting cells ("3,107,6…"); a number must never be cut, so a table too
     wide for the terminal is printed wider (the terminal wraps the long lines)."""
-    from rich.measure import Measurement
-
-    need = Measurement.get(console, console.options.update_width(100_000), t).maximum
+    need = _natural_width(console, t)
     if need <= console.width:
         console.print(t)
         return
@@ -198,6 +196,24 @@ def print_table(console: Console, t: Table) -> None:
         console.print(t, crop=False)
     finally:
         console.width = width
+
+
+def _natural_width(console: Console, t: Table) -> int:
+    """An upper bound of the width the table needs with no cell wrapped: the longest cell
+    of each column plus padding and borders (cheaper than a rich Measurement, which lays
+    out every cell once more)."""
+    total = len(t.columns) + 1
+    for col in t.columns:
+        cells = getattr(col, "_cells", None)
+        if cells is None:  # another rich version: measure the slow, exact way
+            from rich.measure import Measurement
+
+            return Measurement.get(console, console.options.update_width(100_000), t).maximum
+        w = Text(str(col.header)).cell_len
+        for c in cells:
+            w = max(w, c.cell_len if isinstance(c, Text) else Text(str(c)).cell_len)
+        total += w + 2
+    return total
 
 
 def _num_col(t: Table, name: str) -> None:
