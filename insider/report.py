@@ -391,13 +391,24 @@ def _group_summary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 def chain_breaks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows whose 'owned after' is not the previous amount of the same line +/- the shares.
 
-    `rows` are one owner's, in date order, with `assign_lines` applied.
+    `rows` are one owner's, with `assign_lines` applied.
     A holding row states the amount without a change; a row with no amount after, or no
     shares, ends the chain (nothing to compare) and the next row starts a new one.
     """
     last: dict[tuple, dict[str, Any]] = {}
     breaks = []
-    for r in rows:
+    # Filing by filing, each in the order its rows were filed: a filer computes "owned
+    # after" row by row down the form, whatever the dates of the rows.
+    ordered = sorted(
+        rows,
+        key=lambda r: (
+            r.get("period_of_report") or r["date"] or "",
+            r.get("filing_date") or "",
+            r["accession"],
+            r["row_num"],
+        ),
+    )
+    for r in ordered:
         key = r["line"]
         after = r["shares_owned_following"]
         if after is None:

@@ -148,3 +148,17 @@ def test_markers_beside_date_shares_and_price(tmp_path: Path):
     row_json = json.loads(dumps(rep))["issuers"][0]["securities"][0]["rows"][0]
     assert row_json["plan_10b5_1"] is True and row_json["late"] is True
     assert row_json["footnotes"]["shares"] == [{"id": "F2", "text": "Shares note."}]
+
+
+def test_chain_follows_the_filed_order_of_rows():
+    """A filer lists a 2020-01-09 sale before a 2020-01-02 one and computes "owned after"
+    down the form: no break, whatever the dates say."""
+    rows = [
+        _row("a", 0, 900, 100, "D", date="2020-01-09", period_of_report="2020-01-02"),
+        _row("a", 1, 850, 50, "D", date="2020-01-02", period_of_report="2020-01-02"),
+        _row("b", 0, 800, 50, "D", date="2020-02-01", period_of_report="2020-02-01"),
+    ]
+    rows.sort(key=lambda r: r["date"])  # the order the report shows them in
+    rows.insert(0, _row("z", 0, 1000, None, None, date="2019-12-01"))
+    assign_lines(rows)
+    assert chain_breaks(rows) == []
