@@ -6,8 +6,8 @@ The database is built once with the project's own store code (insider.store.save
 synthetic insider.models.Filing objects) and cached as benchmarks/.cache/show-1m.db
 (gitignored). 10,000 owners x 10 Form 4 filings x 10 Table I transactions = 1,000,000
 transactions, 200 issuers, a footnote on every sale price. Each command is run as a fresh
-process (start to exit, output to a pipe), several times; the median is reported beside
-`python -c pass` measured in the same run.
+process (start to exit, output to a pipe), several times round robin; median and minimum
+are reported beside `python -c pass` measured in the same run.
 """
 
 from __future__ import annotations

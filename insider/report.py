@@ -548,7 +548,7 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
         if flt.in_window(period)
         and (
             not flt.issuer
-            or icik in {r["issuer_cik"] for r in roles if _issuer_match(flt.issuer, r)}
+            or _issuer_match(flt.issuer, {"issuer_cik": icik, "issuer_ticker": ticker})
         )
     ]
     return {
