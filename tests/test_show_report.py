@@ -713,3 +713,25 @@ def test_csv_headers_are_the_documented_ones(corpus_db: Path):
         )
         documented = readme[start : readme.index("`", start)]
         assert header == ",".join(c.strip() for c in documented.split(","))
+
+
+def test_company_code_and_last_filters(corpus_db: Path):
+    data = json.loads(
+        run("company", "AIV", "--code", "M", "--last", "5", "--json", "--db", str(corpus_db)).stdout
+    )
+    assert [(r["code"], r["table"]) for r in data["last_transactions"]] == [
+        ("M", "II"),
+        ("M", "I"),
+    ]
+    assert data["filters"]["codes"] == ["M"]
+    data = json.loads(run("company", "AIV", "--last", "2", "--json", "--db", str(corpus_db)).stdout)
+    assert [r["shares"] for r in data["last_transactions"]] == ["7547", "147"]
+
+
+def test_show_issuer_filter(corpus_db: Path):
+    data = json.loads(show(corpus_db, "HERZOG", "--issuer", "aiv", "--json"))
+    assert data["filters"]["issuer"] == "aiv" and len(data["issuers"]) == 1
+    data = json.loads(show(corpus_db, "HERZOG", "--issuer", "922864", "--json"))
+    assert len(data["issuers"]) == 1
+    data = json.loads(show(corpus_db, "HERZOG", "--issuer", "TSLA", "--json"))
+    assert data["issuers"] == []
