@@ -151,46 +151,144 @@ def _progress(quiet: bool):
     return update, bar.stop
 
 
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="From this date on (YYYY-MM-DD or YYYY).")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Up to this date (YYYY-MM-DD or YYYY).")
+]
+CodeOpt = Annotated[
+    str | None, typer.Option("--code", help="Only these transaction codes, e.g. S,P,M.")
+]
+IssuerOpt = Annotated[str | None, typer.Option("--issuer", help="Only this issuer (ticker/CIK).")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV records instead of tables.")]
+NoNotesOpt = Annotated[
+    bool, typer.Option("--no-footnotes", help="Hide footnote markers and texts.")
+]
+
+
+def _filters(since, until, code, issuer):
+    from .report import Filters, check_date
+
+    codes = frozenset(c.strip().upper() for c in code.split(",") if c.strip()) if code else None
+    return Filters(check_date(since, "--since"), check_date(until, "--until"), codes, issuer)
+
+
+def _report_error(e) -> NoReturn:
+    print(f"insider: {e}", file=sys.stderr)
+    for c in e.candidates:
+        print(f"  {c['cik']}  {c['name']}  ({', '.join(c['issuers'])})", file=sys.stderr)
+    raise typer.Exit(e.exit_code) from None
+
+
+def _existing_db(db: Path):
+    from .report import ReportError, connect_readonly
+
+    try:
+        return connect_readonly(db)
+    except ReportError as e:
+        fail(str(e))
+
+
 @app.command()
 def show(
-    name: Annotated[str, typer.Argument(help="Owner name fragment (HERZOG) or CIK.")],
+    name: Annotated[str, typer.Argument(help="Owner name words (HERZOG) or CIK.")],
     db: DbOpt = Path("insider.db"),
     json_out: JsonOpt = False,
-    since: Annotated[str | None, typer.Option("--since", help="From date YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="To date YYYY-MM-DD.")] = None,
-    code: Annotated[str | None, typer.Option("--code", help="Codes, e.g. S,P,M.")] = None,
-    issuer: Annotated[str | None, typer.Option("--issuer", help="Ticker or CIK.")] = None,
-    no_footnotes: Annotated[bool, typer.Option("--no-footnotes")] = False,
+    csv_out: CsvOpt = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    code: CodeOpt = None,
+    issuer: IssuerOpt = None,
+    no_footnotes: NoNotesOpt = False,
+    no_timeline: Annotated[
+        bool, typer.Option("--no-timeline", help="Hide the holdings timeline.")
+    ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Also draw the holdings timeline to a PNG (matplotlib)."),
+    ] = None,
 ) -> None:
-    """An insider's transactions, summaries and holdings, with footnotes."""
-    from .report import Filters, ReportError, owner_report
+    """An insider's transactions, summaries, holdings and timeline, with footnotes."""
+    from .report import ReportError, owner_report
 
-    if not db.exists():
-        fail(f"database {db} does not exist; run 'insider sync TICKER' first")
-    database = _open_db(db)
-    codes = frozenset(c.strip().upper() for c in code.split(",")) if code else None
+    database = _existing_db(db)
     try:
-        rep = owner_report(database, name, Filters(since, until, codes, issuer))
+        rep = owner_report(database, name, _filters(since, until, code, issuer))
     except ReportError as e:
-        print(f"insider: {e}", file=sys.stderr)
-        for c in e.candidates:
-            print(f"  {c['cik']}  {c['name']}  ({', '.join(c['issuers'])})", file=sys.stderr)
-        raise typer.Exit(e.exit_code) from None
-    from .render import dumps, render_owner
+        _report_error(e)
+    if plot is not None:
+        from .render import timeline_lines
+        from .timeline import plot_png
 
+        try:
+            plot_png(timeline_lines(rep), str(plot), f"{rep['owner']['name']}: shares owned")
+        except RuntimeError as e:
+            fail(str(e))
+    _output(rep, json_out, csv_out, no_footnotes, "show", timeline=not no_timeline)
+
+
+@app.command()
+def company(
+    ticker: Annotated[str, typer.Argument(help="Issuer ticker (AIV) or CIK.")],
+    db: DbOpt = Path("insider.db"),
+    json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    code: CodeOpt = None,
+    last: Annotated[int, typer.Option("--last", help="How many recent transactions.")] = 20,
+    no_footnotes: NoNotesOpt = False,
+) -> None:
+    """An issuer's insiders, net open-market buying, last trades, cluster buys, late filers."""
+    from .report import ReportError, company_report
+
+    database = _existing_db(db)
+    try:
+        rep = company_report(database, ticker, _filters(since, until, code, None), last=last)
+    except ReportError as e:
+        _report_error(e)
+    _output(rep, json_out, csv_out, no_footnotes, "company")
+
+
+def _output(rep, json_out: bool, csv_out: bool, no_footnotes: bool, kind: str, **kw) -> None:
+    if json_out and csv_out:
+        fail("choose one of --json and --csv")
     if json_out:
-        print(dumps(rep))
+        from .export import dumps, strip_footnotes
+
+        print(dumps(strip_footnotes(rep) if no_footnotes else rep))
+        return
+    if csv_out:
+        from . import export
+
+        if kind == "show":
+            records, cols = export.show_csv_records(rep, not no_footnotes), export.SHOW_CSV_COLUMNS
+        else:
+            records = export.company_csv_records(rep, not no_footnotes)
+            cols = export.COMPANY_CSV_COLUMNS
+        export.write_csv(records, cols, sys.stdout)
         return
     from rich.console import Console
 
-    render_owner(rep, Console(width=_width(), highlight=False), footnotes=not no_footnotes)
+    from .render import render_company, render_owner
+
+    console = Console(width=_width(), highlight=False)
+    if kind == "show":
+        render_owner(rep, console, footnotes=not no_footnotes, **kw)
+    else:
+        render_company(rep, console, footnotes=not no_footnotes)
 
 
 def _width() -> int | None:
-    # Numbers are never truncated: when piped, draw wide rather than wrap or cut.
+    # Numbers are never truncated: when piped, draw wide rather than wrap or cut (tables
+    # take only the width they need, so a wide console costs nothing).
     if sys.stdout.isatty():
         return None
-    return int(os.environ.get("COLUMNS", "200"))
+    try:
+        return max(int(os.environ.get("COLUMNS", "0")), 400)
+    except ValueError:
+        return 400
 
 
 @app.command()

@@ -1,18 +1,28 @@
 """SQLite -> summaries as plain data (dicts of exact values). Rendering lives in render.py.
 
 All arithmetic is Decimal: a sum of 9 sales is $806,651.81, never 806651.8100000001.
+
+Rows of filings replaced by an amendment (`filings.superseded_by` set) are never read here.
+Every query that starts from an owner or an issuer goes through an index
+(filing_owners_owner, filings_issuer, the primary keys); `find_owners` is the one place that
+turns a name into owners, so it can move to full-text search without touching the rest.
 """
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
-
-import sqlite_utils
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .codes import EXERCISE_CODES, meaning
+
+if TYPE_CHECKING:  # reports accept a sqlite_utils.Database or a plain sqlite3.Connection
+    import sqlite_utils
 
 
 class ReportError(Exception):
@@ -31,6 +41,62 @@ class Filters:
     codes: frozenset[str] | None = None
     issuer: str | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "codes": sorted(self.codes) if self.codes is not None else None,
+            "issuer": self.issuer,
+        }
+
+    def in_window(self, day: str | None) -> bool:
+        if self.since and (day or "") < self.since:
+            return False
+        if self.until and (day or "") > self.until:
+            return False
+        return True
+
+    def code_ok(self, r: dict[str, Any]) -> bool:
+        if self.codes is None:
+            return True
+        # A holding has no code: it is kept only when the filter names no code at all.
+        return (r["code"] or "").upper() in self.codes
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_date(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    v = value.strip()
+    if len(v) == 4 and v.isdigit():
+        v = f"{v}-01-01" if option == "--since" else f"{v}-12-31"
+    if not _DATE.match(v):
+        raise ReportError(f"{option} {value!r}: give a date as YYYY-MM-DD (or a year YYYY)")
+    try:
+        date.fromisoformat(v)
+    except ValueError:
+        raise ReportError(f"{option} {value!r} is not a calendar date") from None
+    return v
+
+
+def connect_readonly(path: str | Path) -> sqlite3.Connection:
+    """Open an insider database for reading only, without sqlite_utils (and what it
+    imports): `insider show` starts faster. Every report function takes this connection or
+    a sqlite_utils.Database alike (both have .execute)."""
+    if not Path(path).exists():
+        raise ReportError(f"database {path} does not exist; run 'insider sync TICKER' first")
+    try:
+        conn = sqlite3.connect(str(path), timeout=30)
+        conn.execute("PRAGMA query_only = 1")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as e:
+        raise ReportError(f"cannot open database {path}: {e}") from None
+    if not {"owners", "filings", "filing_owners", "ownership_rows"} <= tables:
+        raise ReportError(f"{path} is not an insider database; run 'insider sync TICKER' first")
+    return conn
+
 
 def dec(v: Any) -> Decimal | None:
     """A stored number back to the exact Decimal that was filed."""
@@ -41,31 +107,64 @@ def dec(v: Any) -> Decimal | None:
     return Decimal(str(v))
 
 
+_ENTITY_WORDS = frozenset(
+    "INC INC. CORP CORP. CORPORATION CO CO. COMPANY LLC L.L.C. LP L.P. LTD LTD. LIMITED PLC "
+    "FUND FUNDS PARTNERS PARTNERSHIP HOLDINGS HOLDING CAPITAL GROUP FOUNDATION MANAGEMENT "
+    "VENTURES ADVISORS ADVISERS BANK N.V. S.A. AG GMBH SE INVESTMENTS ASSOCIATES".split()
+)
+_TRUST_WORDS = frozenset({"TRUST", "TRUSTS", "TR", "ESTATE"})
+
+
+def owner_type(name: str | None) -> str:
+    """'person', 'company' or 'trust', guessed from the name as filed (EDGAR does not say)."""
+    words = set(re.split(r"[\s,]+", (name or "").upper()))
+    if words & _TRUST_WORDS:
+        return "trust"
+    if words & _ENTITY_WORDS:
+        return "company"
+    return "person"
+
+
 def find_owners(db: sqlite_utils.Database, query: str) -> list[dict[str, Any]]:
+    """Owners whose CIK is `query`, or whose name contains every word of it (any order).
+
+    The only name lookup in the project: switch it to FTS here when the store has it.
+    """
     q = query.strip()
     if q.isdigit():
         rows = db.execute(
             "SELECT cik, name FROM owners WHERE cik = ?", (f"{int(q):010d}",)
         ).fetchall()
     else:
-        # Every word must appear in the name, in any order: "thomas herzog" finds
-        # "HERZOG THOMAS M".
-        words = q.upper().split()
-        where = " AND ".join("upper(name) LIKE ?" for _ in words) or "1"
+        # "thomas herzog" finds "HERZOG THOMAS M". LIKE is case-insensitive for ASCII.
+        words = q.split()
+        if not words:
+            return []
+        where = " AND ".join("name LIKE ? ESCAPE '\\'" for _ in words)
         rows = db.execute(
-            f"SELECT cik, name FROM owners WHERE {where} ORDER BY name",
-            [f"%{w}%" for w in words],
+            f"SELECT cik, name FROM owners WHERE {where} ORDER BY name, cik",
+            [
+                "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                for w in words
+            ],
         ).fetchall()
-    out = []
-    for cik, name in rows:
-        issuers = db.execute(
-            "SELECT DISTINCT coalesce(i.ticker, f.issuer_cik) FROM filing_owners fo "
+    issuers: dict[str, list[str]] = defaultdict(list)
+    ciks = [r[0] for r in rows]
+    for i in range(0, len(ciks), 500):
+        chunk = ciks[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for cik, iss in db.execute(
+            "SELECT DISTINCT fo.owner_cik, coalesce(i.ticker, f.issuer_cik) FROM filing_owners fo "
             "JOIN filings f ON f.accession = fo.accession "
-            "LEFT JOIN issuers i ON i.cik = f.issuer_cik WHERE fo.owner_cik = ? ORDER BY 1",
-            (cik,),
-        ).fetchall()
-        out.append({"cik": cik, "name": name, "issuers": [r[0] for r in issuers]})
-    return out
+            f"LEFT JOIN issuers i ON i.cik = f.issuer_cik WHERE fo.owner_cik IN ({marks}) "
+            "ORDER BY 1, 2",
+            chunk,
+        ):
+            issuers[cik].append(iss)
+    return [
+        {"cik": cik, "name": name, "type": owner_type(name), "issuers": issuers.get(cik, [])}
+        for cik, name in rows
+    ]
 
 
 def resolve_owner(db: sqlite_utils.Database, query: str) -> dict[str, Any]:
@@ -84,23 +183,31 @@ def resolve_owner(db: sqlite_utils.Database, query: str) -> dict[str, Any]:
     return matches[0]
 
 
-_ROWS_SQL = """
-SELECT r.accession, r.row_num, r.form_table, r.kind, r.security_title, r.transaction_date,
-       r.code, r.shares, r.price_per_share, r.total_value, r.acquired_disposed,
-       r.shares_owned_following, r.value_owned_following, r.direct_or_indirect,
-       r.nature_of_ownership, r.conversion_or_exercise_price, r.exercise_date,
-       r.expiration_date, r.underlying_security_title, r.underlying_shares, r.timeliness,
-       f.form, f.filing_date, f.period_of_report, f.issuer_cik, i.name AS issuer_name,
-       i.ticker AS issuer_ticker, f.aff10b5one,
+_ROW_COLS = """
+       r.accession, r.row_num, r.form_table, r.kind, r.security_title, r.transaction_date,
+       r.deemed_execution_date, r.code, r.equity_swap_involved, r.timeliness, r.shares,
+       r.price_per_share, r.total_value, r.acquired_disposed, r.shares_owned_following,
+       r.value_owned_following, r.direct_or_indirect, r.nature_of_ownership,
+       r.conversion_or_exercise_price, r.exercise_date, r.expiration_date,
+       r.underlying_security_title, r.underlying_shares, r.underlying_value, r.late,
+       r.plan_10b5_1, f.form, f.filing_date, f.period_of_report, f.issuer_cik,
+       i.name AS issuer_name, i.ticker AS issuer_ticker, f.aff10b5one,
        (SELECT count(*) FROM filing_owners x WHERE x.accession = r.accession) AS n_owners
+"""
+
+_OWNER_ROWS_SQL = f"""
+SELECT {_ROW_COLS}
 FROM filing_owners fo
 JOIN filings f ON f.accession = fo.accession
 JOIN ownership_rows r ON r.accession = fo.accession
 LEFT JOIN issuers i ON i.cik = f.issuer_cik
-WHERE fo.owner_cik = ?
-ORDER BY f.issuer_cik, coalesce(r.transaction_date, f.period_of_report), f.filing_date,
-         r.accession, r.row_num
+WHERE fo.owner_cik = ? AND f.superseded_by IS NULL
 """
+
+_ORDER = (
+    " ORDER BY f.issuer_cik, coalesce(r.transaction_date, f.period_of_report), "
+    "f.filing_date, r.accession, r.row_num"
+)
 
 _NUM_KEYS = (
     "shares",
@@ -110,37 +217,34 @@ _NUM_KEYS = (
     "value_owned_following",
     "conversion_or_exercise_price",
     "underlying_shares",
+    "underlying_value",
 )
 
 
-def _load_rows(db: sqlite_utils.Database, cik: str, flt: Filters) -> list[dict[str, Any]]:
-    cur = db.execute(_ROWS_SQL, (cik,))
+def _issuer_clause(issuer: str | None) -> tuple[str, list[str]]:
+    if not issuer:
+        return "", []
+    v = issuer.strip()
+    if v.isdigit():
+        return " AND f.issuer_cik = ?", [f"{int(v):010d}"]
+    return " AND upper(i.ticker) = ?", [v.upper()]
+
+
+def _fetch(db: sqlite_utils.Database, sql: str, params: list) -> list[dict[str, Any]]:
+    cur = db.execute(sql, params)
     cols = [d[0] for d in cur.description]
     rows = []
     for t in cur.fetchall():
         r = dict(zip(cols, t, strict=True))
         for k in _NUM_KEYS:
             r[k] = dec(r[k])
-        date = r["transaction_date"] or r["period_of_report"]
-        if flt.since and (date or "") < flt.since:
-            continue
-        if flt.until and (date or "") > flt.until:
-            continue
-        if flt.codes is not None and (r["code"] or "") not in flt.codes:
-            continue
-        if flt.issuer and flt.issuer.upper() not in (
-            (r["issuer_ticker"] or "").upper(),
-            (r["issuer_cik"] or "").lstrip("0"),
-            r["issuer_cik"] or "",
-        ):
-            continue
+        r["date"] = r["transaction_date"] or r["period_of_report"]
         rows.append(r)
-    if not rows:
-        return rows
-    accs = sorted({r["accession"] for r in rows})
-    notes = _field_notes(db, accs)
-    for r in rows:
-        r["footnotes"] = notes.get((r["accession"], r["row_num"]), {})
+    if rows:
+        accs = sorted({r["accession"] for r in rows})
+        notes = _field_notes(db, accs)
+        for r in rows:
+            r["footnotes"] = notes.get((r["accession"], r["row_num"]), {})
     return rows
 
 
@@ -160,10 +264,77 @@ def _field_notes(db: sqlite_utils.Database, accs: list[str]) -> dict:
     return out
 
 
+def _co_owners(db: sqlite_utils.Database, accs: list[str]) -> dict[str, list[dict[str, str]]]:
+    out: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for i in range(0, len(accs), 500):
+        chunk = accs[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for acc, cik, name in db.execute(
+            "SELECT accession, owner_cik, name FROM filing_owners "
+            f"WHERE accession IN ({marks}) ORDER BY accession, position",
+            chunk,
+        ):
+            out[acc].append({"cik": cik, "name": name})
+    return out
+
+
 def _value(r: dict[str, Any]) -> Decimal | None:
+    if r["kind"] != "transaction":
+        return None
     if r["shares"] is not None and r["price_per_share"] is not None:
         return r["shares"] * r["price_per_share"]
     return r["total_value"]
+
+
+def _nature_notes(r: dict[str, Any]) -> str:
+    return " ".join((t or fid) for fid, t in r["footnotes"].get("nature_of_ownership") or [])
+
+
+def assign_lines(rows: list[dict[str, Any]]) -> None:
+    """Give every row its ownership line, `r["line"]`: direct, or one nature of indirect
+    ownership, within one issuer, table and security.
+
+    Lines are keyed by D/I and the nature text. When one filing holds several lines with
+    the same nature text ("Trust" eight times, each trust named in its footnote), the
+    footnote text tells them apart too. Otherwise footnote wording that changes between
+    filings does not split one line in two.
+    """
+    texts: dict[tuple, set[str]] = defaultdict(set)
+    for r in rows:
+        base = _base_line(r)
+        texts[(r["accession"], *base)].add(_nature_notes(r))
+    ambiguous = {k[1:] for k, v in texts.items() if len(v) > 1}
+    for r in rows:
+        base = _base_line(r)
+        r["line"] = (*base, _nature_notes(r) if base in ambiguous else "")
+
+
+def _base_line(r: dict[str, Any]) -> tuple:
+    # Two grants of one option title (other exercise price or expiry) are two lines.
+    grant = (
+        (r["conversion_or_exercise_price"], r["expiration_date"]) if r["form_table"] == "II" else ()
+    )
+    return (
+        r["issuer_cik"],
+        r["form_table"],
+        r["security_title"],
+        *grant,
+        (r["direct_or_indirect"] or "").upper(),
+        (r["nature_of_ownership"] or "").strip(),
+    )
+
+
+def _line_dict(r: dict[str, Any]) -> dict[str, Any]:
+    table2 = r["form_table"] == "II"
+    return {
+        "conversion_or_exercise_price": r["conversion_or_exercise_price"] if table2 else None,
+        "expiration_date": r["expiration_date"] if table2 else None,
+        "direct_or_indirect": r["direct_or_indirect"],
+        "nature_of_ownership": r["nature_of_ownership"],
+        "nature_footnotes": [
+            {"id": fid, "text": t} for fid, t in r["footnotes"].get("nature_of_ownership", [])
+        ],
+    }
 
 
 def _trade_summary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -179,7 +350,10 @@ def _trade_summary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         "rows": len(rows),
         "shares": shares,
         "value": value,
-        "weighted_average_price": (value / priced_shares) if priced_shares else None,
+        # A quotient is not a filed number: 6 decimal places, half-even.
+        "weighted_average_price": (value / priced_shares).quantize(Decimal("0.000001"))
+        if priced_shares
+        else None,
         "min_price": min(prices) if prices else None,
         "max_price": max(prices) if prices else None,
         "first_date": dates[0] if dates else None,
@@ -191,11 +365,91 @@ def _trade_summary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 def _group_summary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not rows:
         return None
+    dates = sorted(r["transaction_date"] for r in rows if r["transaction_date"])
+    acquired = sum(
+        (r["shares"] or Decimal(0) for r in rows if (r["acquired_disposed"] or "") == "A"),
+        Decimal(0),
+    )
+    disposed = sum(
+        (r["shares"] or Decimal(0) for r in rows if (r["acquired_disposed"] or "") == "D"),
+        Decimal(0),
+    )
     return {
         "rows": len(rows),
         "shares": sum((r["shares"] or Decimal(0) for r in rows), Decimal(0)),
+        "shares_acquired": acquired,
+        "shares_disposed": disposed,
         "value": sum((_value(r) or Decimal(0) for r in rows), Decimal(0)),
+        "first_date": dates[0] if dates else None,
+        "last_date": dates[-1] if dates else None,
     }
+
+
+# --------------------------------------------------------------------------- consistency
+
+
+def chain_breaks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows whose 'owned after' is not the previous amount of the same line +/- the shares.
+
+    `rows` are one owner's, with `assign_lines` applied.
+    A holding row states the amount without a change; a row with no amount after, or no
+    shares, ends the chain (nothing to compare) and the next row starts a new one.
+    """
+    last: dict[tuple, dict[str, Any]] = {}
+    breaks = []
+    # Filing by filing, each in the order its rows were filed: a filer computes "owned
+    # after" row by row down the form, whatever the dates of the rows.
+    ordered = sorted(
+        rows,
+        key=lambda r: (
+            r.get("period_of_report") or r["date"] or "",
+            r.get("filing_date") or "",
+            r["accession"],
+            r["row_num"],
+        ),
+    )
+    for r in ordered:
+        key = r["line"]
+        after = r["shares_owned_following"]
+        if after is None:
+            last.pop(key, None)
+            continue
+        prev = last.get(key)
+        last[key] = r
+        if prev is None:
+            continue
+        change = Decimal(0)
+        if r["kind"] == "transaction":
+            if r["shares"] is None or (r["acquired_disposed"] or "") not in ("A", "D"):
+                continue
+            change = r["shares"] if r["acquired_disposed"] == "A" else -r["shares"]
+        expected = prev["shares_owned_following"] + change
+        if expected != after:
+            breaks.append(
+                {
+                    "issuer_cik": r["issuer_cik"],
+                    "issuer_ticker": r["issuer_ticker"],
+                    "security_title": r["security_title"],
+                    "table": r["form_table"],
+                    **_line_dict(r),
+                    "previous_accession": prev["accession"],
+                    "previous_date": prev["date"],
+                    "previous_owned": prev["shares_owned_following"],
+                    "accession": r["accession"],
+                    "date": r["date"],
+                    "kind": r["kind"],
+                    "code": r["code"],
+                    "shares": r["shares"] if r["kind"] == "transaction" else None,
+                    "acquired_disposed": r["acquired_disposed"],
+                    "expected_owned": expected,
+                    "reported_owned": after,
+                    "difference": after - expected,
+                }
+            )
+    return breaks
+
+
+# --------------------------------------------------------------------------- show
 
 
 def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = None) -> dict:
@@ -209,21 +463,37 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
             "issuer_ticker": r[1],
             "issuer_name": r[2],
             "roles": r[3],
-            "first_filing": r[4],
-            "last_filing": r[5],
+            "officer_title": r[4],
+            "first_filing": r[5],
+            "last_filing": r[6],
+            "filings": r[7],
         }
         for r in db.execute(
-            "SELECT f.issuer_cik, i.ticker, i.name, fo.roles, min(f.filing_date), "
-            "max(f.filing_date) FROM filing_owners fo JOIN filings f "
-            "ON f.accession = fo.accession LEFT JOIN issuers i ON i.cik = f.issuer_cik "
-            "WHERE fo.owner_cik = ? GROUP BY f.issuer_cik, fo.roles "
+            "SELECT f.issuer_cik, i.ticker, i.name, fo.roles, fo.officer_title, "
+            "min(f.filing_date), max(f.filing_date), count(*) FROM filing_owners fo "
+            "JOIN filings f ON f.accession = fo.accession LEFT JOIN issuers i "
+            "ON i.cik = f.issuer_cik WHERE fo.owner_cik = ? AND f.superseded_by IS NULL "
+            "GROUP BY f.issuer_cik, fo.roles, fo.officer_title "
             "ORDER BY f.issuer_cik, min(f.filing_date)",
             (cik,),
         )
     ]
-    rows = _load_rows(db, cik, flt)
+    iss_sql, iss_params = _issuer_clause(flt.issuer)
+    everything = _fetch(db, _OWNER_ROWS_SQL + iss_sql + _ORDER, [cik, *iss_params])
+    assign_lines(everything)
+    breaks = [
+        b
+        for b in chain_breaks(everything)
+        if flt.in_window(b["date"])
+        and (flt.codes is None or (b["code"] or "").upper() in flt.codes)
+    ]
+    joint_accs = sorted({r["accession"] for r in everything if r["n_owners"] > 1})
+    co = _co_owners(db, joint_accs) if joint_accs else {}
+    same_day = _same_day_index(everything)
+    dated = [r for r in everything if flt.in_window(r["date"])]
+
     issuers: dict[str, dict[str, Any]] = {}
-    for r in rows:
+    for r in dated:
         iss = issuers.setdefault(
             r["issuer_cik"],
             {
@@ -240,54 +510,182 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
         sec["rows"].append(r)
     out_issuers = []
     for iss in issuers.values():
-        secs = []
-        for sec in iss["securities"].values():
-            secs.append(_security_section(sec))
+        secs = [_security_section(sec, flt, same_day) for sec in iss["securities"].values()]
+        secs = [s for s in secs if s["rows"] or s["positions"]]
+        secs.sort(key=lambda s: (s["table"], s["security_title"] or ""))
+        for s in secs:
+            s["consistency_breaks"] = [
+                b
+                for b in breaks
+                if b["issuer_cik"] == iss["issuer_cik"]
+                and b["table"] == s["table"]
+                and b["security_title"] == s["security_title"]
+            ]
         out_issuers.append(
             {**{k: v for k, v in iss.items() if k != "securities"}, "securities": secs}
         )
-    return {"owner": owner, "roles": roles, "issuers": out_issuers}
+    shown = {r["accession"] for iss in out_issuers for s in iss["securities"] for r in s["rows"]}
+    empty = [
+        {
+            "accession": acc,
+            "form": form,
+            "filing_date": fdate,
+            "period_of_report": period,
+            "issuer_cik": icik,
+            "issuer_ticker": ticker,
+            "no_securities_owned": None if nso is None else bool(nso),
+        }
+        for acc, form, fdate, period, icik, ticker, nso in db.execute(
+            "SELECT f.accession, f.form, f.filing_date, f.period_of_report, f.issuer_cik, "
+            "i.ticker, f.no_securities_owned FROM filing_owners fo "
+            "JOIN filings f ON f.accession = fo.accession "
+            "LEFT JOIN issuers i ON i.cik = f.issuer_cik "
+            "WHERE fo.owner_cik = ? AND f.superseded_by IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM ownership_rows r WHERE r.accession = f.accession) "
+            "ORDER BY f.filing_date, f.accession",
+            (cik,),
+        )
+        if flt.in_window(period)
+        and (
+            not flt.issuer
+            or _issuer_match(flt.issuer, {"issuer_cik": icik, "issuer_ticker": ticker})
+        )
+    ]
+    return {
+        "owner": owner,
+        "filters": flt.as_dict(),
+        "roles": roles,
+        "joint_filings": [
+            {"accession": acc, "owners": co.get(acc, [])} for acc in joint_accs if acc in shown
+        ],
+        "issuers": out_issuers,
+        "consistency_breaks": len(breaks),
+        "filings_without_rows": empty,
+    }
 
 
-def _security_section(sec: dict[str, Any]) -> dict[str, Any]:
-    rows = sec["rows"]
+def _issuer_match(issuer: str, role: dict[str, Any]) -> bool:
+    v = issuer.strip()
+    if v.isdigit():
+        return role["issuer_cik"] == f"{int(v):010d}"
+    return (role["issuer_ticker"] or "").upper() == v.upper()
+
+
+def _same_day_index(rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
+    """What an owner did with Table I shares per (issuer, date): the exercise partners."""
+    out: dict[tuple, dict[str, Any]] = {}
+    for r in rows:
+        if r["kind"] != "transaction" or not r["transaction_date"]:
+            continue
+        d = out.setdefault(
+            (r["issuer_cik"], r["transaction_date"]),
+            {
+                "exercises": 0,
+                "exercised_underlying": Decimal(0),
+                "received": Decimal(0),
+                "sold": Decimal(0),
+                "sold_value": Decimal(0),
+                "withheld": Decimal(0),
+                "disposed_to_issuer": Decimal(0),
+            },
+        )
+        code = (r["code"] or "").upper()
+        shares = r["shares"] or Decimal(0)
+        if r["form_table"] == "II":
+            if code in EXERCISE_CODES:
+                d["exercises"] += 1
+                d["exercised_underlying"] += r["underlying_shares"] or shares
+            continue
+        if code in EXERCISE_CODES and (r["acquired_disposed"] or "") == "A":
+            d["received"] += shares
+        elif code == "S":
+            d["sold"] += shares
+            d["sold_value"] += _value(r) or Decimal(0)
+        elif code == "F":
+            d["withheld"] += shares
+        elif code == "D":
+            d["disposed_to_issuer"] += shares
+    return out
+
+
+def _exercise(r: dict[str, Any], same_day: dict[tuple, dict[str, Any]]) -> dict[str, Any]:
+    d = same_day.get((r["issuer_cik"], r["transaction_date"]))
+    day = None
+    if d is not None:
+        received = d["received"] or d["exercised_underlying"]
+        out = d["sold"] + d["withheld"] + d["disposed_to_issuer"]
+        day = {
+            "exercises_that_day": d["exercises"],
+            "shares_received": received,
+            "sold": d["sold"],
+            "sold_value": d["sold_value"],
+            "withheld_for_tax": d["withheld"],
+            "disposed_to_issuer": d["disposed_to_issuer"],
+            "held": max(received - out, Decimal(0)),
+        }
+    return {
+        "date": r["transaction_date"],
+        "code": r["code"],
+        "code_meaning": meaning(r["code"]),
+        "shares": r["shares"],
+        "total_value": r["total_value"],
+        "exercise_price": r["conversion_or_exercise_price"],
+        "exercise_date": r["exercise_date"],
+        "expiration_date": r["expiration_date"],
+        "underlying_security_title": r["underlying_security_title"],
+        "underlying_shares": r["underlying_shares"],
+        "accession": r["accession"],
+        "same_day": day,
+    }
+
+
+_SUMMARY_CODES = {"A": "grants", "F": "tax_withholdings", "G": "gifts"}
+
+
+def _security_section(
+    sec: dict[str, Any], flt: Filters, same_day: dict[tuple, dict[str, Any]]
+) -> dict[str, Any]:
+    all_rows = sec["rows"]  # date-filtered, every code: positions and timeline use them
+    rows = [r for r in all_rows if flt.code_ok(r)]
     txns = [r for r in rows if r["kind"] == "transaction"]
     by_code: dict[str, list] = defaultdict(list)
     for r in txns:
         by_code[(r["code"] or "?").upper()].append(r)
+    table2 = sec["table"] == "II"
     exercises = [
-        {
-            "date": r["transaction_date"],
-            "code": r["code"],
-            "shares": r["shares"],
-            "exercise_price": r["conversion_or_exercise_price"],
-            "expiration_date": r["expiration_date"],
-            "underlying_security_title": r["underlying_security_title"],
-            "underlying_shares": r["underlying_shares"],
-            "accession": r["accession"],
-        }
+        _exercise(r, same_day)
         for r in txns
-        if (r["code"] or "").upper() in EXERCISE_CODES and r["form_table"] == "II"
+        if table2 and (r["code"] or "").upper() in EXERCISE_CODES
     ]
+    received = [] if table2 else [r for c in sorted(EXERCISE_CODES) for r in by_code.get(c, [])]
+    summaries = {key: _group_summary(by_code.get(code, [])) for code, key in _SUMMARY_CODES.items()}
     others = {
         code: {"meaning": meaning(code), **(_group_summary(rs) or {})}
         for code, rs in sorted(by_code.items())
-        if code not in ("S", "P") and not (code in EXERCISE_CODES and sec["table"] == "II")
+        if code not in ("S", "P", *_SUMMARY_CODES) and code not in EXERCISE_CODES
     }
-    # Latest amount per ownership line: direct, and each nature of indirect ownership.
     positions: dict[tuple, dict[str, Any]] = {}
-    for r in rows:
+    timeline: dict[tuple, dict[str, Any]] = {}
+    for r in all_rows:
         if r["shares_owned_following"] is None and r["value_owned_following"] is None:
             continue
-        key = (r["direct_or_indirect"], r["nature_of_ownership"])
+        key = r["line"]
         positions[key] = {
-            "direct_or_indirect": r["direct_or_indirect"],
-            "nature_of_ownership": r["nature_of_ownership"],
+            **_line_dict(r),
             "shares_owned_following": r["shares_owned_following"],
             "value_owned_following": r["value_owned_following"],
-            "as_of": r["transaction_date"] or r["period_of_report"],
+            "as_of": r["date"],
             "accession": r["accession"],
         }
+        if r["shares_owned_following"] is not None:
+            line = timeline.setdefault(key, {**_line_dict(r), "points": []})
+            line["points"].append(
+                {"date": r["date"], "shares_owned_following": r["shares_owned_following"]}
+            )
+    pos = list(positions.values())
+    total = None
+    if pos and all(p["shares_owned_following"] is not None for p in pos):
+        total = sum((p["shares_owned_following"] for p in pos), Decimal(0))
     return {
         "security_title": sec["security_title"],
         "table": sec["table"],
@@ -295,8 +693,12 @@ def _security_section(sec: dict[str, Any]) -> dict[str, Any]:
         "sales": _trade_summary(by_code.get("S", [])),
         "purchases": _trade_summary(by_code.get("P", [])),
         "exercises": exercises,
+        "exercise_shares_received": _group_summary(received),
+        **summaries,
         "other_codes": others,
-        "positions": list(positions.values()),
+        "positions": pos,
+        "position_total_shares": total,
+        "timeline": list(timeline.values()),
     }
 
 
@@ -306,6 +708,7 @@ _PUBLIC = (
     "filing_date",
     "kind",
     "transaction_date",
+    "deemed_execution_date",
     "code",
     "shares",
     "price_per_share",
@@ -320,17 +723,216 @@ _PUBLIC = (
     "expiration_date",
     "underlying_security_title",
     "underlying_shares",
+    "underlying_value",
     "timeliness",
+    "equity_swap_involved",
 )
+
+
+def _flag(v: Any) -> bool | None:
+    return None if v is None else bool(v)
 
 
 def _public_row(r: dict[str, Any]) -> dict[str, Any]:
     d = {k: r[k] for k in _PUBLIC}
     d["code_meaning"] = meaning(r["code"]) if r["kind"] == "transaction" else "holding"
-    d["value"] = _value(r) if r["kind"] == "transaction" else None
+    d["value"] = _value(r)
+    d["plan_10b5_1"] = _flag(r["plan_10b5_1"])
+    d["late"] = _flag(r["late"])
     d["joint_filing"] = r["n_owners"] > 1
     d["footnotes"] = {
         field: [{"id": fid, "text": text} for fid, text in notes]
         for field, notes in r["footnotes"].items()
     }
     return d
+
+
+# --------------------------------------------------------------------------- company
+
+
+def resolve_issuer(db: sqlite_utils.Database, query: str) -> dict[str, Any]:
+    q = query.strip()
+    if q.isdigit():
+        row = db.execute(
+            "SELECT cik, name, ticker FROM issuers WHERE cik = ?", (f"{int(q):010d}",)
+        ).fetchone()
+        rows = [row] if row else []
+    else:
+        rows = db.execute(
+            "SELECT cik, name, ticker FROM issuers WHERE upper(ticker) = ?", (q.upper(),)
+        ).fetchall()
+    if not rows:
+        raise ReportError(f"no issuer {query!r} in this database; run 'insider sync {q}' first")
+    if len(rows) > 1:
+        raise ReportError(
+            f"{len(rows)} issuers have ticker {query!r}; give a CIK",
+            exit_code=2,
+            candidates=[{"cik": c, "name": n, "issuers": [t or ""]} for c, n, t in rows],
+        )
+    cik, name, ticker = rows[0]
+    return {"cik": cik, "name": name, "ticker": ticker}
+
+
+_ISSUER_ROWS_SQL = f"""
+SELECT {_ROW_COLS}
+FROM filings f
+JOIN ownership_rows r ON r.accession = f.accession
+LEFT JOIN issuers i ON i.cik = f.issuer_cik
+WHERE f.issuer_cik = ? AND f.superseded_by IS NULL
+ORDER BY coalesce(r.transaction_date, f.period_of_report), f.filing_date, r.accession, r.row_num
+"""
+
+CLUSTER_MIN_INSIDERS = 3
+CLUSTER_DAYS = 10
+
+
+def company_report(
+    db: sqlite_utils.Database, query: str, flt: Filters | None = None, last: int = 20
+) -> dict[str, Any]:
+    """Everything `insider company` prints, as plain data."""
+    flt = flt or Filters()
+    issuer = resolve_issuer(db, query)
+    rows = [r for r in _fetch(db, _ISSUER_ROWS_SQL, [issuer["cik"]]) if flt.in_window(r["date"])]
+    owners_of = _co_owners(db, sorted({r["accession"] for r in rows})) if rows else {}
+    people: dict[str, dict[str, Any]] = {}
+    for fo in db.execute(
+        "SELECT fo.owner_cik, fo.name, fo.roles, f.filing_date, f.accession, "
+        "(SELECT name FROM owners o WHERE o.cik = fo.owner_cik) FROM filings f "
+        "JOIN filing_owners fo ON fo.accession = f.accession "
+        "WHERE f.issuer_cik = ? AND f.superseded_by IS NULL "
+        "ORDER BY f.filing_date, f.accession",
+        (issuer["cik"],),
+    ):
+        cik, name, roles, fdate, acc, oname = fo
+        p = people.setdefault(
+            cik,
+            {
+                "owner_cik": cik,
+                "owner_name": oname or name,
+                "owner_type": owner_type(oname or name),
+                "roles": roles,
+                "first_filing": fdate,
+                "last_filing": fdate,
+                "filings": 0,
+                "_accs": set(),
+            },
+        )
+        p["roles"] = roles or p["roles"]  # the latest roles filed
+        p["last_filing"] = fdate
+        p["filings"] += 1
+        p["_accs"].add(acc)
+    active = {o["cik"] for r in rows for o in owners_of.get(r["accession"], [])}
+    by_acc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        if r["kind"] == "transaction":
+            by_acc[r["accession"]].append(r)
+    zero = Decimal(0)
+    insiders = []
+    for cik, p in people.items():
+        if (flt.since or flt.until) and cik not in active:
+            continue
+        txns = [r for acc in sorted(p["_accs"]) for r in by_acc.get(acc, [])]
+        mine = [r for r in txns if r["form_table"] == "I"]
+        buys = [r for r in mine if (r["code"] or "").upper() == "P"]
+        sells = [r for r in mine if (r["code"] or "").upper() == "S"]
+        b_sh = sum((r["shares"] or zero for r in buys), zero)
+        s_sh = sum((r["shares"] or zero for r in sells), zero)
+        b_v = sum((_value(r) or zero for r in buys), zero)
+        s_v = sum((_value(r) or zero for r in sells), zero)
+        del p["_accs"]
+        insiders.append(
+            {
+                **p,
+                "purchases": len(buys),
+                "purchased_shares": b_sh,
+                "purchased_value": b_v,
+                "sales": len(sells),
+                "sold_shares": s_sh,
+                "sold_value": s_v,
+                "net_shares": b_sh - s_sh,
+                "net_value": b_v - s_v,
+                "late_rows": sum(1 for r in txns if r["late"] == 1),
+            }
+        )
+    insiders.sort(key=lambda p: (p["net_value"], p["owner_name"] or ""))
+    txns = [r for r in rows if r["kind"] == "transaction" and flt.code_ok(r)]
+    recent = txns[-last:] if last > 0 else []
+    recent.reverse()
+    return {
+        "issuer": issuer,
+        "filters": flt.as_dict(),
+        "insiders": insiders,
+        "last_transactions": [_company_row(r, owners_of) for r in recent],
+        "cluster_buys": cluster_buys(rows, owners_of),
+        "late_filings": [
+            _company_row(r, owners_of) for r in rows if r["late"] == 1 and flt.code_ok(r)
+        ],
+        "unknown_lateness_rows": sum(
+            1 for r in rows if r["kind"] == "transaction" and r["late"] is None
+        ),
+    }
+
+
+def _company_row(r: dict[str, Any], owners_of: dict[str, list]) -> dict[str, Any]:
+    owners = owners_of.get(r["accession"], [])
+    return {
+        "owners": owners,
+        "security_title": r["security_title"],
+        "table": r["form_table"],
+        **_public_row(r),
+    }
+
+
+def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list[dict[str, Any]]:
+    """Runs of open-market purchases (code P, Table I) in which at least 3 distinct insiders
+    bought within 10 calendar days (first to last buy of a window at most 9 days apart).
+    Overlapping windows merge into one cluster. Owners of one joint filing count as one."""
+    buys = [
+        r
+        for r in rows
+        if r["kind"] == "transaction"
+        and r["form_table"] == "I"
+        and (r["code"] or "").upper() == "P"
+        and r["transaction_date"]
+    ]
+    buys.sort(key=lambda r: r["transaction_date"])
+
+    def who(r: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(sorted(o["cik"] for o in owners_of.get(r["accession"], []))) or (
+            r["accession"],
+        )
+
+    keys = [who(r) for r in buys]
+    days = [date.fromisoformat(r["transaction_date"]) for r in buys]
+    windows: list[tuple[int, int]] = []
+    j = 0
+    for i in range(len(buys)):
+        j = max(j, i)
+        while j + 1 < len(buys) and days[j + 1] - days[i] < timedelta(days=CLUSTER_DAYS):
+            j += 1
+        if len(set(keys[i : j + 1])) >= CLUSTER_MIN_INSIDERS:
+            if windows and i <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], j))
+            else:
+                windows.append((i, j))
+    out = []
+    zero = Decimal(0)
+    for i, j in windows:
+        part = buys[i : j + 1]
+        names: dict[str, str] = {}
+        for r in part:
+            for o in owners_of.get(r["accession"], []):
+                names.setdefault(o["cik"], o["name"])
+        out.append(
+            {
+                "first_date": part[0]["transaction_date"],
+                "last_date": part[-1]["transaction_date"],
+                "insiders": [{"cik": c, "name": n} for c, n in names.items()],
+                "distinct_buyers": len({who(r) for r in part}),
+                "rows": len(part),
+                "shares": sum((r["shares"] or zero for r in part), zero),
+                "value": sum((_value(r) or zero for r in part), zero),
+                "accessions": sorted({r["accession"] for r in part}),
+            }
+        )
+    return out
