@@ -152,6 +152,9 @@ V2 = [
     "ALTER TABLE ownership_rows ADD COLUMN superseded_by TEXT",
     "ALTER TABLE ownership_rows ADD COLUMN due_date TEXT",
     "ALTER TABLE ownership_rows ADD COLUMN late_source TEXT",
+    # Texts of the footnotes on natureOfOwnership: tells apart indirect lines that share a
+    # nature ("Trust" with footnote F8, "Trust" with F9: two different trusts).
+    "ALTER TABLE ownership_rows ADD COLUMN nature_footnotes TEXT",
     "CREATE INDEX IF NOT EXISTS filings_filing_date ON filings(filing_date)",
     "CREATE INDEX IF NOT EXISTS filings_amends ON filings(amends_accession)",
     "CREATE INDEX IF NOT EXISTS issuers_ticker ON issuers(ticker)",
@@ -279,6 +282,7 @@ _HOLDING_EXTRAS = """
     i.name AS issuer_name,
     f.owner_count,
     r.nature_of_ownership,
+    r.nature_footnotes,
     r.value_owned_following,
     r.conversion_or_exercise_price,
     r.exercise_date,
@@ -309,7 +313,7 @@ _HOLDINGS_LATEST = (
     """WITH ranked AS (
     SELECT r.accession, r.row_num, row_number() OVER (
         PARTITION BY f.owner_ciks, f.issuer_cik, r.form_table, lower(r.security_title),
-            r.direct_or_indirect, lower(r.nature_of_ownership),
+            r.direct_or_indirect, lower(r.nature_of_ownership), r.nature_footnotes,
             r.conversion_or_exercise_price, r.expiration_date
         ORDER BY coalesce(r.transaction_date, f.period_of_report) DESC, f.filing_date DESC,
             r.accession DESC, r.row_num DESC) AS n

@@ -57,14 +57,15 @@ VIEW_COLUMNS: dict[str, str] = {
     "late": "1 when filed late (see filings_late), 0 on time, empty when unknown.",
     "due_date": "Forms 4 and 4/A: last day to file, two business days (US federal "
     "holidays excluded) after the deemed execution or transaction date.",
-    "late_source": "Why late: 'timeliness' (marked L), 'deadline' (filed after due_date), "
-    "or both.",
+    "late_source": "Why late: 'timeliness' (marked L), 'deadline' (filed after due_date), or both.",
     "plan_10b5_1": "1 when the trade is flagged as made under a Rule 10b5-1 plan, else 0.",
     "plan_10b5_1_source": "Where plan_10b5_1 comes from: 'aff10b5One' (the form's box, from "
     "2023), 'footnote' (a footnote on the row mentions Rule 10b5-1) or 'none'.",
     "amends_accession": "Accession of the filing this amendment amends, if any.",
     "as_of_date": "Date of the amount: the transaction date, else the period of report.",
     "kind": "transaction or holding.",
+    "nature_footnotes": "Texts of the footnotes on the nature of ownership (which trust, "
+    "which fund): lines with the same nature but different footnotes are different lines.",
 }
 
 _TXN_VIEW_COLUMNS = [
@@ -85,7 +86,8 @@ _HOLDING_VIEW_COLUMNS = [
         "owner_roles security_title code code_meaning shares price_per_share value "
         "acquired_disposed shares_owned_following direct_or_indirect footnotes as_of_date kind "
         "form form_table row_num issuer_name owner_count nature_of_ownership "
-        "value_owned_following conversion_or_exercise_price exercise_date expiration_date "
+        "nature_footnotes value_owned_following conversion_or_exercise_price exercise_date "
+        "expiration_date "
         "underlying_security_title underlying_shares underlying_value"
     ).split()
 ]
@@ -123,8 +125,7 @@ OBJECTS: dict[str, dict[str, Any]] = {
         no_securities_owned="Form 3: the owner holds no securities. " + _FLAG,
         not_subject_to_section16="Box: no longer subject to Section 16. " + _FLAG,
         form3_holdings_reported="Form 5: holdings previously reported on Form 3. " + _FLAG,
-        form4_transactions_reported="Form 5: transactions previously reported on Form 4. "
-        + _FLAG,
+        form4_transactions_reported="Form 5: transactions previously reported on Form 4. " + _FLAG,
         aff10b5one="aff10b5One box (from 2023): some trade was made under a Rule 10b5-1 "
         "plan. " + _FLAG,
         remarks="Remarks as filed.",
@@ -209,6 +210,7 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "form; such rows are left out of every view.",
         due_date=VIEW_COLUMNS["due_date"],
         late_source=VIEW_COLUMNS["late_source"],
+        nature_footnotes=VIEW_COLUMNS["nature_footnotes"],
     ),
     "footnotes": _table(
         "Footnote texts of each filing. Primary key (accession, footnote_id).",

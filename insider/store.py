@@ -325,13 +325,21 @@ def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
             elif isinstance(v, bool):
                 v = int(v)
             vals.append(v)
-        row_params.append((acc, num, "II" if row.table == "derivative" else "I", row.kind, *vals))
+        nature_ids = row.footnotes.get("nature_of_ownership", ())
+        nature_notes = (
+            "\n".join(filing.footnotes.get(i, "") for i in dict.fromkeys(nature_ids)) or None
+        )
+        row_params.append(
+            (acc, num, "II" if row.table == "derivative" else "I", row.kind, nature_notes, *vals)
+        )
         for field_name, ids in row.footnotes.items():
             for p, fid in enumerate(dict.fromkeys(ids)):
                 note_params.append((acc, num, field_name, fid, p))
     if row_params:
-        marks = ",".join("?" * (4 + len(ROW_COLUMNS)))
-        cols = ",".join(("accession", "row_num", "form_table", "kind", *ROW_COLUMNS))
+        marks = ",".join("?" * (5 + len(ROW_COLUMNS)))
+        cols = ",".join(
+            ("accession", "row_num", "form_table", "kind", "nature_footnotes", *ROW_COLUMNS)
+        )
         c.executemany(f"INSERT INTO ownership_rows({cols}) VALUES ({marks})", row_params)
     c.executemany(
         "INSERT INTO footnotes(accession, footnote_id, text) VALUES (?,?,?)",
