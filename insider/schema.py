@@ -155,7 +155,16 @@ V2 = [
     # Texts of the footnotes on natureOfOwnership: tells apart indirect lines that share a
     # nature ("Trust" with footnote F8, "Trust" with F9: two different trusts).
     "ALTER TABLE ownership_rows ADD COLUMN nature_footnotes TEXT",
+    # Which position (ownership line) a row reports, and whether it is that position's
+    # latest report: holdings_latest reads is_latest = 1 instead of ranking every row.
+    "ALTER TABLE ownership_rows ADD COLUMN position_key TEXT",
+    "ALTER TABLE ownership_rows ADD COLUMN is_latest INTEGER",
+    "CREATE INDEX IF NOT EXISTS ownership_rows_position ON ownership_rows(position_key)",
+    "CREATE INDEX IF NOT EXISTS ownership_rows_is_latest ON ownership_rows(is_latest) "
+    "WHERE is_latest = 1",
     "CREATE INDEX IF NOT EXISTS filings_filing_date ON filings(filing_date)",
+    # The latest filing of an issuer (issuers.name/ticker follow it).
+    "CREATE INDEX IF NOT EXISTS filings_issuer_date ON filings(issuer_cik, filing_date, accession)",
     "CREATE INDEX IF NOT EXISTS filings_amends ON filings(amends_accession)",
     "CREATE INDEX IF NOT EXISTS issuers_ticker ON issuers(ticker)",
     "CREATE INDEX IF NOT EXISTS ownership_rows_late ON ownership_rows(late) WHERE late = 1",
@@ -307,26 +316,22 @@ _TRANSACTIONS = (
     + "WHERE r.kind = 'transaction' AND r.superseded_by IS NULL"
 )
 
-# The window runs over two narrow columns; the wide row (footnote texts included) is built
-# for the winning rows only.
+# is_latest is maintained on every write (store.refresh_latest), so the view is a plain
+# filtered join: fast with or without a WHERE, on any size of database.
 _HOLDINGS_LATEST = (
-    """WITH ranked AS (
-    SELECT r.accession, r.row_num, row_number() OVER (
-        PARTITION BY f.owner_ciks, f.issuer_cik, r.form_table, lower(r.security_title),
-            r.direct_or_indirect, lower(r.nature_of_ownership), r.nature_footnotes,
-            r.conversion_or_exercise_price, r.expiration_date
-        ORDER BY coalesce(r.transaction_date, f.period_of_report) DESC, f.filing_date DESC,
-            r.accession DESC, r.row_num DESC) AS n
-    FROM ownership_rows r JOIN filings f ON f.accession = r.accession
-    WHERE r.superseded_by IS NULL
-      AND (r.shares_owned_following IS NOT NULL OR r.value_owned_following IS NOT NULL)
-)
-SELECT"""
+    "SELECT"
     + _ROW_COLUMNS
     + _HOLDING_EXTRAS
-    + "FROM ranked k JOIN ownership_rows r ON r.accession = k.accession AND r.row_num = k.row_num"
+    + "FROM ownership_rows r"
     + _JOINS
-    + "WHERE k.n = 1"
+    + "WHERE r.is_latest = 1"
+)
+
+# The rule behind is_latest: among rows of a position that report an amount and are not
+# superseded, the latest by as-of date, then filing date, accession and row.
+LATEST_ORDER = (
+    "coalesce(r.transaction_date, f.period_of_report) DESC, f.filing_date DESC, "
+    "r.accession DESC, r.row_num DESC"
 )
 
 VIEWS: dict[str, str] = {

@@ -211,6 +211,11 @@ OBJECTS: dict[str, dict[str, Any]] = {
         due_date=VIEW_COLUMNS["due_date"],
         late_source=VIEW_COLUMNS["late_source"],
         nature_footnotes=VIEW_COLUMNS["nature_footnotes"],
+        position_key="Which position (ownership line) the row reports: a hash of owners, "
+        "issuer, table, security (Table II: exercise price, expiry), direct/indirect, nature "
+        "and its footnotes.",
+        is_latest="1 when the row holds the latest reported amount of its position (the "
+        "rows of holdings_latest), else empty.",
     ),
     "footnotes": _table(
         "Footnote texts of each filing. Primary key (accession, footnote_id).",

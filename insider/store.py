@@ -14,6 +14,7 @@ serves both paths, so a reparse equals a fresh sync whatever order filings arriv
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sqlite3
@@ -246,6 +247,7 @@ def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw
         c = db.conn
         acc = meta.accession
         old_key = amend.key_of(c, acc)
+        positions = _group_positions(c, acc, old_key)
         # Replacing a filing (retry) must not leave rows of the old version behind.
         c.execute("DELETE FROM filings WHERE accession = ?", (acc,))
         _upsert_parties(c, filing)
@@ -273,7 +275,9 @@ def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw
         _write_children(c, acc, filing)
         flags.refresh(c, [acc])
         _latest_names(c, [filing.issuer.cik] if filing.issuer.cik else [], _owner_ciks(c, acc))
-        amend.relink(c, {old_key, amend.key_of(c, acc)})
+        new_key = amend.key_of(c, acc)
+        amend.relink(c, {old_key, new_key})
+        refresh_latest(c, positions | _group_positions(c, acc, new_key))
         c.execute("DELETE FROM sync_failures WHERE accession = ?", (acc,))
 
 
@@ -329,16 +333,24 @@ def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
         nature_notes = (
             "\n".join(filing.footnotes.get(i, "") for i in dict.fromkeys(nature_ids)) or None
         )
-        row_params.append(
-            (acc, num, "II" if row.table == "derivative" else "I", row.kind, nature_notes, *vals)
-        )
+        table = "II" if row.table == "derivative" else "I"
+        position = _position_key(filing, acc, table, row, nature_notes)
+        row_params.append((acc, num, table, row.kind, nature_notes, position, *vals))
         for field_name, ids in row.footnotes.items():
             for p, fid in enumerate(dict.fromkeys(ids)):
                 note_params.append((acc, num, field_name, fid, p))
     if row_params:
-        marks = ",".join("?" * (5 + len(ROW_COLUMNS)))
+        marks = ",".join("?" * (6 + len(ROW_COLUMNS)))
         cols = ",".join(
-            ("accession", "row_num", "form_table", "kind", "nature_footnotes", *ROW_COLUMNS)
+            (
+                "accession",
+                "row_num",
+                "form_table",
+                "kind",
+                "nature_footnotes",
+                "position_key",
+                *ROW_COLUMNS,
+            )
         )
         c.executemany(f"INSERT INTO ownership_rows({cols}) VALUES ({marks})", row_params)
     c.executemany(
@@ -350,6 +362,83 @@ def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
         "INSERT INTO signatures VALUES (?,?,?,?)",
         [(acc, p, s.name, s.date) for p, s in enumerate(filing.signatures)],
     )
+
+
+def _position_key(filing: Filing, acc: str, table: str, row, nature_notes: str | None) -> str:
+    """One ownership line: same owners, issuer, table, security (Table II: with exercise
+    price and expiry), direct/indirect and nature (with its footnotes). A short hash."""
+    owners = "; ".join(_owner_cik(acc, p, o.cik) for p, o in enumerate(filing.reporting_owners))
+    parts = (
+        owners,
+        filing.issuer.cik or "",
+        table,
+        (row.security_title or "").lower(),
+        row.direct_or_indirect or "",
+        (row.nature_of_ownership or "").lower(),
+        nature_notes or "",
+        str(_num(row.conversion_or_exercise_price)),
+        row.expiration_date or "",
+    )
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+def refresh_latest(c: sqlite3.Connection, keys: Iterable[str] | None) -> None:
+    """Recompute ownership_rows.is_latest for these positions (None: for all)."""
+    where_rank = (
+        "r.superseded_by IS NULL AND "
+        "(r.shares_owned_following IS NOT NULL OR r.value_owned_following IS NOT NULL)"
+    )
+    rank = (
+        "SELECT rid FROM (SELECT r.rowid AS rid, row_number() OVER ("
+        f"PARTITION BY r.position_key ORDER BY {schema.LATEST_ORDER}) AS n "
+        "FROM ownership_rows r JOIN filings f ON f.accession = r.accession "
+        "WHERE {where}) WHERE n = 1"
+    )
+    if keys is None:
+        c.execute("UPDATE ownership_rows SET is_latest = NULL WHERE is_latest IS NOT NULL")
+        c.execute(
+            "UPDATE ownership_rows SET is_latest = 1 WHERE rowid IN ("
+            + rank.format(where=where_rank)
+            + ")"
+        )
+        return
+    wanted = sorted({k for k in keys if k})
+    for i in range(0, len(wanted), 400):
+        chunk = wanted[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        c.execute(
+            f"UPDATE ownership_rows SET is_latest = NULL WHERE position_key IN ({marks}) "
+            "AND is_latest IS NOT NULL",
+            chunk,
+        )
+        c.execute(
+            "UPDATE ownership_rows SET is_latest = 1 WHERE rowid IN ("
+            + rank.format(where=f"r.position_key IN ({marks}) AND {where_rank}")
+            + ")",
+            chunk,
+        )
+
+
+def _group_positions(c: sqlite3.Connection, acc: str, key: amend.Key | None) -> set[str]:
+    """Position keys of this filing's rows and of every filing in its amendment group."""
+    found = {
+        r[0]
+        for r in c.execute(
+            "SELECT DISTINCT position_key FROM ownership_rows WHERE accession = ?", (acc,)
+        )
+    }
+    if key is not None:
+        issuer, period, base = key
+        found.update(
+            r[0]
+            for r in c.execute(
+                "SELECT DISTINCT r.position_key FROM filings f JOIN ownership_rows r "
+                "ON r.accession = f.accession WHERE f.issuer_cik = ? AND "
+                "f.period_of_report = ? AND f.form IN (?, ?)",
+                (issuer, period, base, base + "/A"),
+            )
+        )
+    return found
 
 
 def _owner_ciks(c: sqlite3.Connection, acc: str) -> list[str]:
@@ -466,6 +555,7 @@ def _rederive_all(c: sqlite3.Connection, progress: Progress | None = None) -> Re
             progress(n, total)
     _latest_names(c, None, None)
     amend.relink_all(c)
+    refresh_latest(c, None)
     c.execute("INSERT INTO owners_fts(owners_fts) VALUES ('rebuild')")
     c.execute("INSERT INTO issuers_fts(issuers_fts) VALUES ('rebuild')")
     result.seconds = time.monotonic() - started
