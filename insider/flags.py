@@ -2,8 +2,9 @@
 
 late (transaction rows only):
   - 1 when `transactionTimeliness` is L (any form): late_source 'timeliness';
-  - on Forms 4 and 4/A, `due_date` is the second business day (holidays.py) after the
-    deemed execution date when there is one, else the transaction date; 1 when the filing
+  - on Forms 4 and 4/A, for rows whose transactionFormType is 4 (or not given), `due_date`
+    is the second business day (holidays.py) after the deemed execution date when there is
+    one, else the transaction date; 1 when the filing
     date is after it: late_source 'deadline' (both reasons: 'timeliness+deadline'). A 4/A
     is judged by its `dateOfOriginalSubmission` (when the original was filed), not by the
     date of the amendment;
@@ -58,8 +59,9 @@ def _refresh(conn: sqlite3.Connection, accs: list[str]) -> None:
         if mentions_10b5_1(text):
             planned.add((acc, num))
     updates = []
-    for acc, num, kind, tdate, deemed, timeliness in conn.execute(
-        "SELECT accession, row_num, kind, transaction_date, deemed_execution_date, timeliness "
+    for acc, num, kind, tdate, deemed, timeliness, row_form in conn.execute(
+        "SELECT accession, row_num, kind, transaction_date, deemed_execution_date, timeliness, "
+        "form_type "
         f"FROM ownership_rows WHERE accession IN ({marks})",
         accs,
     ):
@@ -75,7 +77,10 @@ def _refresh(conn: sqlite3.Connection, accs: list[str]) -> None:
         due = None
         trade = deemed or tdate
         filed = original_date if (form or "").upper() == "4/A" and original_date else fdate
-        if (form or "").upper() in ("4", "4/A") and trade:
+        # A row whose transactionFormType is 5 (a gift before 2023, code V...) may be
+        # reported on a Form 4 at any time before the Form 5 is due: no two-day deadline.
+        deadline_applies = (row_form or "4").strip() == "4"
+        if (form or "").upper() in ("4", "4/A") and deadline_applies and trade:
             try:
                 due = form4_due_date(trade)
             except ValueError:

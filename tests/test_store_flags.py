@@ -129,6 +129,25 @@ def test_late_by_deadline_and_by_timeliness(tmp_path: Path):
     assert _flags(db, "0009999901-07-000009")[0][1:4] == (1, "2007-05-14", "timeliness")
 
 
+def test_form5_eligible_rows_have_no_deadline(tmp_path: Path):
+    """transactionFormType 5 on a Form 4 (e.g. a gift before 2023): no two-day deadline."""
+    from insider.parse import parse_ownership
+
+    db = store.connect(tmp_path / "d.db")
+    path, acc, _, accepted = HERZOG_META
+    raw = raw_of(path).replace(
+        b"<transactionFormType>4</transactionFormType>",
+        b"<transactionFormType>5</transactionFormType>",
+        1,
+    )
+    assert raw != raw_of(path)
+    meta = store.FilingMeta(acc, "2007-06-30", accepted, None)
+    store.save_filing(db, parse_ownership(raw), meta, raw)
+    rows = _flags(db, acc)
+    assert rows[0][1:4] == (None, None, None)
+    assert all(r[1] == 1 and r[3] == "deadline" for r in rows[1:])
+
+
 def test_amendment_judged_by_original_submission_date(tmp_path: Path):
     db = store.connect(tmp_path / "d.db")
     save(db, LRCX_4A_META)  # filed 2025-01-21 for a 2024-11-04 gift, original 2024-11-04
