@@ -64,10 +64,18 @@ def _v1_db(path: Path) -> Path:
 def test_from_version_1_with_data(tmp_path: Path):
     old = _v1_db(tmp_path / "v1.db")
     assert _version(old) == 1
-    before = sqlite3.connect(old).execute("SELECT count(*) FROM ownership_rows").fetchone()
+    con = sqlite3.connect(old)
+    before = con.execute("SELECT count(*) FROM ownership_rows").fetchone()
+    primary = (
+        "SELECT accession, filing_date, acceptance_datetime, url, raw_xml, stored_at FROM filings"
+    )
+    kept = sorted(con.execute(primary).fetchall())
+    con.close()
     db = store.connect(old)
     assert db.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST
     assert db.execute("SELECT count(*) FROM ownership_rows").fetchone() == before
+    # What EDGAR gave us is never rewritten by a migration.
+    assert sorted(db.execute(primary).fetchall()) == kept
     db.conn.close()
     # Same objects and the same contents as a file made by this version from the start.
     new = tmp_path / "v2.db"
