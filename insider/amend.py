@@ -64,6 +64,20 @@ def relink_all(conn: sqlite3.Connection) -> None:
     relink(conn, sorted(keys), reset=False)
 
 
+def has_amendment(conn: sqlite3.Connection, key: Key | None) -> bool:
+    if key is None:
+        return False
+    issuer, period, base = key
+    return (
+        conn.execute(
+            "SELECT 1 FROM filings WHERE issuer_cik = ? AND period_of_report = ? AND form = ? "
+            "LIMIT 1",
+            (issuer, period, base + "/A"),
+        ).fetchone()
+        is not None
+    )
+
+
 def relink(conn: sqlite3.Connection, keys: Iterable[Key | None], reset: bool = True) -> None:
     for key in keys:
         if key is not None:
@@ -85,27 +99,34 @@ def _relink_key(conn: sqlite3.Connection, key: Key, reset: bool) -> None:
     if reset:
         conn.execute(
             f"UPDATE filings SET amends_accession = NULL, superseded_by = NULL "
-            f"WHERE accession IN ({marks})",
+            f"WHERE accession IN ({marks}) "
+            "AND (amends_accession IS NOT NULL OR superseded_by IS NOT NULL)",
             accs,
         )
         conn.execute(
-            f"UPDATE ownership_rows SET superseded_by = NULL WHERE accession IN ({marks})",
+            f"UPDATE ownership_rows SET superseded_by = NULL WHERE accession IN ({marks}) "
+            "AND superseded_by IS NOT NULL",
             accs,
         )
+
+    def order(r: tuple) -> tuple:
+        return (r[2] or "", r[3] or "", r[0])
+
+    amendments = sorted((r for r in rows if (r[1] or "").upper().endswith("/A")), key=order)
+    if not amendments:
+        return
     owners: dict[str, frozenset[str]] = defaultdict(frozenset)
     for acc, cik in conn.execute(
         f"SELECT accession, owner_cik FROM filing_owners WHERE accession IN ({marks})", accs
     ):
         owners[acc] = owners[acc] | {cik}
-
-    def order(r: tuple) -> tuple:
-        return (r[2] or "", r[3] or "", r[0])
-
-    originals = [r for r in rows if not (r[1] or "").upper().endswith("/A")]
-    amendments = sorted((r for r in rows if (r[1] or "").upper().endswith("/A")), key=order)
+    originals: dict[frozenset[str], list[tuple]] = defaultdict(list)
+    for r in rows:
+        if not (r[1] or "").upper().endswith("/A"):
+            originals[owners[r[0]]].append(r)
     chains: dict[str, list[tuple]] = defaultdict(list)
     for a in amendments:
-        same = [o for o in originals if owners[o[0]] == owners[a[0]]]
+        same = originals.get(owners[a[0]], [])
         if a[4]:
             cands = [o for o in same if o[2] == a[4]]
         else:

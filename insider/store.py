@@ -420,14 +420,16 @@ def refresh_latest(c: sqlite3.Connection, keys: Iterable[str] | None) -> None:
 
 
 def _group_positions(c: sqlite3.Connection, acc: str, key: amend.Key | None) -> set[str]:
-    """Position keys of this filing's rows and of every filing in its amendment group."""
+    """Position keys of this filing's rows, and of every filing of its group key when the
+    key holds an amendment (only then can rows of other filings change status)."""
     found = {
         r[0]
         for r in c.execute(
             "SELECT DISTINCT position_key FROM ownership_rows WHERE accession = ?", (acc,)
         )
     }
-    if key is not None:
+    if amend.has_amendment(c, key):
+        assert key is not None
         issuer, period, base = key
         found.update(
             r[0]
