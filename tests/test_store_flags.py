@@ -171,3 +171,51 @@ def test_plan_from_footnote_and_from_box(tmp_path: Path):
     assert {r[4:] for r in _flags(db, "0001790565-23-000009")} == {(1, "aff10b5One")}
     n = db.execute("SELECT count(*) FROM sales WHERE plan_10b5_1 = 1").fetchone()[0]
     assert n > 0
+
+
+def test_full_years_match_opm_lists():
+    """OPM's published federal holiday lists (observed dates), plus Inauguration Day."""
+    assert sorted(federal_holidays(2024)) == [
+        date(2024, m, d)
+        for m, d in [
+            (1, 1),
+            (1, 15),
+            (2, 19),
+            (5, 27),
+            (6, 19),
+            (7, 4),
+            (9, 2),
+            (10, 14),
+            (11, 11),
+            (11, 28),
+            (12, 25),
+        ]
+    ]
+    assert sorted(federal_holidays(2021)) == [
+        date(2021, m, d)
+        for m, d in [
+            (1, 1),
+            (1, 18),
+            (1, 20),
+            (2, 15),
+            (5, 31),
+            (6, 18),
+            (7, 5),
+            (9, 6),
+            (10, 11),
+            (11, 11),
+            (11, 25),
+            (12, 24),
+            (12, 31),
+        ]
+    ]
+
+
+def test_due_date_is_always_two_business_days_later():
+    d = date(2003, 1, 1)
+    while d.year < 2031:
+        due = date.fromisoformat(form4_due_date(d.isoformat()))
+        between = [d.fromordinal(n) for n in range(d.toordinal() + 1, due.toordinal() + 1)]
+        assert sum(is_business_day(x) for x in between) == 2 and is_business_day(due)
+        assert (due - d).days <= 6  # at most a weekend and two holidays in between
+        d = d.fromordinal(d.toordinal() + 1)
