@@ -276,9 +276,15 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "value, flags and footnote texts." + _TXN_COLS_NOTE,
         _TXN_VIEW_COLUMNS,
     ),
-    "sales": _view("transactions with code S (open-market or private sale).", _TXN_VIEW_COLUMNS),
+    "sales": _view(
+        "transactions with code S (open-market or private sale), of either table: add "
+        "form_table = 'I' for sales of the stock itself.",
+        _TXN_VIEW_COLUMNS,
+    ),
     "purchases": _view(
-        "transactions with code P (open-market or private purchase).", _TXN_VIEW_COLUMNS
+        "transactions with code P (open-market or private purchase), of either table: add "
+        "form_table = 'I' for purchases of the stock itself.",
+        _TXN_VIEW_COLUMNS,
     ),
     "option_exercises": _view(
         "Table II transactions with code M, X, O or C: exercises and conversions of "

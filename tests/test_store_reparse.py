@@ -121,3 +121,37 @@ def test_missing_db(tmp_path: Path):
     )
     assert r.returncode == 1 and "does not exist" in r.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_reparse_progress_bar_on_a_terminal(fresh: Path, tmp_path: Path):
+    """stderr a terminal: a progress bar is drawn there; the summary stays on stdout."""
+    import pty
+
+    copy = _copy(fresh, tmp_path / "tty.db")
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INSIDER_")}
+    env["TERM"] = "xterm"
+    try:
+        r = subprocess.run(
+            [str(BIN), "reparse", "--db", str(copy)],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        os.close(slave)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(master)
+    assert r.returncode == 0
+    assert "13 filings re-parsed" in r.stdout
+    assert b"\x1b[?25l" in drawn  # the live display took the terminal (cursor hidden)
