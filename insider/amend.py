@@ -6,10 +6,11 @@ filings are stored, never on the order they arrived in (or a reparse).
 
 Matching. An amendment amends the stored original (same base form without /A) of the same
 issuer and period whose reporting owners are the same set of CIKs and whose filing date is
-the amendment's `dateOfOriginalSubmission`. An amendment without that date takes the latest
-such original filed on or before it. Several candidates: the latest accession wins. No
-candidate: the amendment stays unlinked (`amends_accession` NULL) and counts on its own
-until its original is stored.
+the amendment's `dateOfOriginalSubmission` (none on that day: the nearest filed within
+three days of it, since filers type that date by hand). An amendment without that date
+takes the latest such original filed on or before it. Several candidates: the latest
+accession wins. No candidate: the amendment stays unlinked (`amends_accession` NULL) and
+counts on its own until its original is stored.
 
 Versions. An original and its amendments form a chain ordered by filing date, acceptance
 time and accession; the last one is the current version. Every earlier filing of the chain
@@ -27,10 +28,19 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 
 Key = tuple[str, str, str]  # issuer_cik, period_of_report, base form
 
 _PARTS = ("I", "II")
+TOLERANCE_DAYS = 3
+
+
+def _days(a: str | None, b: str | None) -> int | None:
+    try:
+        return abs((date.fromisoformat(a or "") - date.fromisoformat(b or "")).days)
+    except ValueError:
+        return None
 
 
 def base_form(form: str | None) -> str:
@@ -129,6 +139,14 @@ def _relink_key(conn: sqlite3.Connection, key: Key, reset: bool) -> None:
         same = originals.get(owners[a[0]], [])
         if a[4]:
             cands = [o for o in same if o[2] == a[4]]
+            if not cands:
+                # Filers type this date by hand: accept an original filed within three days
+                # of it (same issuer, period and owners), the nearest first.
+                near = [(_days(o[2], a[4]), o) for o in same]
+                near = [(d, o) for d, o in near if d is not None and d <= TOLERANCE_DAYS]
+                if near:
+                    best = min(d for d, _ in near)
+                    cands = [o for d, o in near if d == best]
         else:
             cands = [o for o in same if (o[2] or "") <= (a[2] or "")]
         if not cands:

@@ -95,11 +95,25 @@ def test_wrong_owner_or_date_is_not_linked(tmp_path: Path):
     meta = store.FilingMeta("0000707549-25-000005", "2025-01-21", None, None)
     store.save_filing(db, parse_ownership(other_owner), meta, other_owner)
     other_date = raw.replace(
-        b"<dateOfOriginalSubmission>2024-11-04", b"<dateOfOriginalSubmission>2024-11-05"
+        b"<dateOfOriginalSubmission>2024-11-04", b"<dateOfOriginalSubmission>2024-11-20"
     )
     meta = store.FilingMeta("0000707549-25-000006", "2025-01-21", None, None)
     store.save_filing(db, parse_ownership(other_date), meta, other_date)
     assert all(a is None and s is None for _, a, s in _links(db))
+
+
+def test_original_date_typed_a_day_off_still_links(tmp_path: Path):
+    from storehelp import raw_of
+
+    from insider.parse import parse_ownership
+
+    db = store.connect(tmp_path / "d.db")
+    save(db, LRCX_ORIG_META)
+    raw = raw_of(LRCX_4A_META[0]).replace(
+        b"<dateOfOriginalSubmission>2024-11-04", b"<dateOfOriginalSubmission>2024-11-05"
+    )
+    store.save_filing(db, parse_ownership(raw), store.FilingMeta(LRCX_AMEND, "2025-01-21"), raw)
+    assert _links(db) == [(LRCX_AMEND, LRCX_ORIG, None), (LRCX_ORIG, None, LRCX_AMEND)]
 
 
 def test_chain_of_two_amendments(tmp_path: Path):
