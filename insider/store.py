@@ -139,7 +139,9 @@ class _transaction:
             return
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.OperationalError):
+        # Locked, busy, disk full, damaged file: the user's to act on. (An IntegrityError is
+        # our bug and keeps its traceback.)
+        if isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError:
             raise StoreError(_explain(_path(self.db), exc)) from None
 
 
