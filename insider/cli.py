@@ -319,9 +319,55 @@ def parse(
     render_filing(d)
 
 
+@app.command()
+def reparse(
+    db: DbOpt = Path("insider.db"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+) -> None:
+    """Rebuild every table from the raw XML stored in the database (no network)."""
+    from .store import StoreError
+    from .store import reparse as run_reparse
+
+    if not db.exists():
+        fail(f"database {db} does not exist; run 'insider sync TICKER' first")
+    database = _open_db(db)
+    progress, stop = _progress(quiet)
+    try:
+        result = run_reparse(database, progress=progress)
+    except StoreError as e:
+        stop()
+        fail(str(e))
+    except KeyboardInterrupt:
+        stop()
+        fail("interrupted; the database is unchanged", 130)
+    stop()
+    print(result.summary(), file=sys.stderr if quiet else sys.stdout)
+    for acc, reason in result.failures[:20]:
+        print(f"  failed {acc}: {reason}", file=sys.stderr)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command("datasette-metadata")
+def datasette_metadata(
+    database: Annotated[
+        str, typer.Option("--database", help="Database name in Datasette (file name stem).")
+    ] = "insider",
+) -> None:
+    """Print Datasette metadata JSON describing every table, view and column."""
+    from .schemadoc import datasette_metadata_json
+
+    print(datasette_metadata_json(database))
+
+
 def main() -> None:
+    from .store import StoreError
+
     try:
         app()
+    except StoreError as e:  # a locked or foreign database mid-command: one line
+        print(f"insider: {e}", file=sys.stderr)
+        sys.exit(1)
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)

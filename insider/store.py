@@ -3,224 +3,85 @@
 The database is a public interface (docs/schema.md): tables keep every field of the parser
 contract, views answer the common questions. Numbers are stored as INTEGER or REAL when that
 round-trips to the exact filed decimal (so SQL can sort and sum them), else as the exact text.
+
+Layout: schema.py (versioned DDL, migrations, views, full-text search), amend.py (amendment
+links), flags.py + holidays.py (late and 10b5-1 flags). This module writes and reads.
+
+Everything but `filings.raw_xml` and the EDGAR facts beside it (filing date, acceptance time,
+URL, when stored) is derived: `reparse` rebuilds it from the stored documents, and one rule
+serves both paths, so a reparse equals a fresh sync whatever order filings arrived in.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 import sqlite3
+import time
 import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import sqlite_utils
 
-from . import __version__
-from .codes import CODES
+from . import __version__, amend, flags, schema
 from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing
 
 PARSER_VERSION = __version__
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = schema.LATEST
 
 ROW_COLUMNS: tuple[str, ...] = ROW_FIELDS_D_TXN
+DEFAULT_BUSY_TIMEOUT = 30.0  # seconds; INSIDER_BUSY_TIMEOUT overrides
 
 
 class StoreError(Exception):
     """A database problem the user can act on (locked, not an insider DB, ...)."""
 
 
-_TABLES = """
-CREATE TABLE IF NOT EXISTS issuers (
-    cik TEXT PRIMARY KEY,
-    name TEXT,
-    ticker TEXT
-);
-CREATE TABLE IF NOT EXISTS owners (
-    cik TEXT PRIMARY KEY,
-    name TEXT
-);
-CREATE TABLE IF NOT EXISTS filings (
-    accession TEXT PRIMARY KEY,
-    form TEXT NOT NULL,
-    filing_date TEXT,
-    acceptance_datetime TEXT,
-    period_of_report TEXT,
-    date_of_original_submission TEXT,
-    issuer_cik TEXT REFERENCES issuers(cik),
-    schema_version TEXT,
-    no_securities_owned INTEGER,
-    not_subject_to_section16 INTEGER,
-    form3_holdings_reported INTEGER,
-    form4_transactions_reported INTEGER,
-    aff10b5one INTEGER,
-    remarks TEXT,
-    amends_accession TEXT,
-    superseded_by TEXT,
-    url TEXT,
-    raw_xml BLOB NOT NULL,
-    parser_version TEXT NOT NULL,
-    stored_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS filings_issuer ON filings(issuer_cik, period_of_report);
-CREATE TABLE IF NOT EXISTS filing_owners (
-    accession TEXT NOT NULL REFERENCES filings(accession) ON DELETE CASCADE,
-    owner_cik TEXT NOT NULL REFERENCES owners(cik),
-    position INTEGER NOT NULL,
-    name TEXT,
-    street1 TEXT, street2 TEXT, city TEXT, state TEXT, zip TEXT,
-    is_director INTEGER, is_officer INTEGER, is_ten_percent_owner INTEGER, is_other INTEGER,
-    officer_title TEXT, other_text TEXT,
-    roles TEXT,
-    PRIMARY KEY (accession, owner_cik)
-);
-CREATE INDEX IF NOT EXISTS filing_owners_owner ON filing_owners(owner_cik);
-CREATE TABLE IF NOT EXISTS ownership_rows (
-    accession TEXT NOT NULL REFERENCES filings(accession) ON DELETE CASCADE,
-    row_num INTEGER NOT NULL,
-    form_table TEXT NOT NULL CHECK (form_table IN ('I', 'II')),
-    kind TEXT NOT NULL CHECK (kind IN ('transaction', 'holding')),
-    security_title TEXT,
-    transaction_date TEXT,
-    deemed_execution_date TEXT,
-    form_type TEXT,
-    code TEXT,
-    equity_swap_involved INTEGER,
-    timeliness TEXT,
-    shares NUMERIC,
-    total_value NUMERIC,
-    price_per_share NUMERIC,
-    acquired_disposed TEXT,
-    shares_owned_following NUMERIC,
-    value_owned_following NUMERIC,
-    direct_or_indirect TEXT,
-    nature_of_ownership TEXT,
-    conversion_or_exercise_price NUMERIC,
-    exercise_date TEXT,
-    expiration_date TEXT,
-    underlying_security_title TEXT,
-    underlying_shares NUMERIC,
-    underlying_value NUMERIC,
-    late INTEGER,
-    plan_10b5_1 INTEGER,
-    plan_10b5_1_source TEXT,
-    PRIMARY KEY (accession, row_num)
-);
-CREATE INDEX IF NOT EXISTS ownership_rows_code ON ownership_rows(code, transaction_date);
-CREATE TABLE IF NOT EXISTS footnotes (
-    accession TEXT NOT NULL REFERENCES filings(accession) ON DELETE CASCADE,
-    footnote_id TEXT NOT NULL,
-    text TEXT NOT NULL,
-    PRIMARY KEY (accession, footnote_id)
-);
-CREATE TABLE IF NOT EXISTS field_footnotes (
-    accession TEXT NOT NULL,
-    row_num INTEGER NOT NULL,
-    field TEXT NOT NULL,
-    footnote_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    PRIMARY KEY (accession, row_num, field, footnote_id),
-    FOREIGN KEY (accession, row_num) REFERENCES ownership_rows(accession, row_num)
-        ON DELETE CASCADE
-);
-CREATE TABLE IF NOT EXISTS signatures (
-    accession TEXT NOT NULL REFERENCES filings(accession) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    name TEXT,
-    date TEXT,
-    PRIMARY KEY (accession, position)
-);
-CREATE TABLE IF NOT EXISTS transaction_codes (
-    code TEXT PRIMARY KEY,
-    meaning TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sync_failures (
-    accession TEXT PRIMARY KEY,
-    issuer_cik TEXT,
-    url TEXT,
-    reason TEXT NOT NULL,
-    failed_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 1
-);
-CREATE TABLE IF NOT EXISTS ticker_cache (
-    ticker TEXT PRIMARY KEY,
-    cik TEXT NOT NULL,
-    title TEXT,
-    fetched_at TEXT NOT NULL
-);
-"""
-
-# Columns every transaction-like view shares, so one query works on all of them.
-_TXN_SELECT = """
-SELECT
-    r.accession,
-    f.filing_date,
-    r.transaction_date,
-    f.issuer_cik,
-    i.ticker AS issuer_ticker,
-    (SELECT group_concat(fo.owner_cik, '; ') FROM filing_owners fo
-        WHERE fo.accession = r.accession) AS owner_cik,
-    (SELECT group_concat(fo.name, '; ') FROM filing_owners fo
-        WHERE fo.accession = r.accession) AS owner_name,
-    (SELECT group_concat(fo.roles, '; ') FROM filing_owners fo
-        WHERE fo.accession = r.accession) AS owner_roles,
-    r.security_title,
-    r.code,
-    tc.meaning AS code_meaning,
-    r.shares,
-    r.price_per_share,
-    CASE WHEN r.shares IS NOT NULL AND r.price_per_share IS NOT NULL
-         THEN round(r.shares * r.price_per_share, 6) ELSE r.total_value END AS value,
-    r.acquired_disposed,
-    r.shares_owned_following,
-    r.direct_or_indirect,
-    (SELECT group_concat(ff.field || ' [' || ff.footnote_id || ']: ' || fn.text, char(10))
-        FROM field_footnotes ff
-        JOIN footnotes fn ON fn.accession = ff.accession AND fn.footnote_id = ff.footnote_id
-        WHERE ff.accession = r.accession AND ff.row_num = r.row_num) AS footnotes,
-    r.form_table,
-    r.row_num,
-    r.conversion_or_exercise_price,
-    r.exercise_date,
-    r.expiration_date,
-    r.underlying_security_title,
-    r.underlying_shares,
-    r.nature_of_ownership,
-    f.form
-FROM ownership_rows r
-JOIN filings f ON f.accession = r.accession
-LEFT JOIN issuers i ON i.cik = f.issuer_cik
-LEFT JOIN transaction_codes tc ON tc.code = r.code
-WHERE r.kind = 'transaction'
-"""
-
-_VIEWS = {
-    "transactions": _TXN_SELECT,
-    "sales": "SELECT * FROM transactions WHERE code = 'S'",
-    "purchases": "SELECT * FROM transactions WHERE code = 'P'",
-    "option_exercises": (
-        "SELECT * FROM transactions WHERE code IN ('M', 'X', 'O', 'C') AND form_table = 'II'"
-    ),
-}
-
-
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) an insider database, ready for reads and writes."""
+def _busy_timeout() -> float:
     try:
-        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout = 30000")
+        return float(os.environ.get("INSIDER_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
+def _explain(path: object, e: sqlite3.Error, timeout: float | None = None) -> str:
+    msg = str(e)
+    if "locked" in msg or "busy" in msg:
+        waited = f" (waited {timeout:g} s)" if timeout is not None else ""
+        return f"database {path} is locked by another writer{waited}; try again when it is done"
+    if "not a database" in msg or "malformed" in msg:
+        return f"{path} is not an insider database (not a SQLite file, or damaged): {msg}"
+    return f"database {path}: {msg}"
+
+
+def connect(path: str | Path, timeout: float | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) an insider database, ready for reads and writes.
+
+    WAL journal (readers never wait for a writer), a busy timeout (writers queue rather
+    than fail), foreign keys on; the schema is created or migrated to the latest version.
+    """
+    t = _busy_timeout() if timeout is None else timeout
+    try:
+        conn = sqlite3.connect(str(path), timeout=t, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(t * 1000)}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
         db = sqlite_utils.Database(conn)
+        db._insider_path = str(path)  # type: ignore[attr-defined]
         ensure_schema(db)
-    except sqlite3.DatabaseError as e:
-        raise StoreError(f"cannot open database {path}: {e}") from None
+    except sqlite3.Error as e:
+        raise StoreError(_explain(path, e, t)) from None
     return db
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create a new database or bring an older one forward, one version at a time."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise StoreError(
@@ -229,37 +90,59 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if version == SCHEMA_VERSION:
         return
     with _transaction(db):
-        _exec_script(db, _TABLES)
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO transaction_codes(code, meaning) VALUES (?, ?)",
-            sorted(CODES.items()),
-        )
-        for name in _VIEWS:
-            db.execute(f"DROP VIEW IF EXISTS {name}")
-        for name, sql in _VIEWS.items():
-            db.execute(f"CREATE VIEW {name} AS {sql}")
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        c = db.conn
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version == 0 and schema.user_tables(c):
+            raise StoreError(
+                f"{_path(db)} is not an insider database (it has other tables and no "
+                "insider schema version)"
+            )
+        rederive = False
+        for v in range(version + 1, SCHEMA_VERSION + 1):
+            statements, needs_rederive = schema.MIGRATIONS[v]
+            for stmt in statements:
+                c.execute(stmt)
+            rederive = rederive or (needs_rederive and version > 0)
+        schema.load_codes(c)
+        schema.create_views(c)
+        if rederive:
+            _rederive_all(c)
+        c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _exec_script(db: sqlite_utils.Database, script: str) -> None:
-    # executescript would COMMIT our open transaction; run statements one by one instead.
-    for stmt in script.split(";"):
-        if stmt.strip():
-            db.execute(stmt)
+def _path(db: sqlite_utils.Database) -> str:
+    return getattr(db, "_insider_path", "database")
 
 
 class _transaction:
+    """BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error; SQLite errors become StoreError."""
+
     def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
         self.conn = db.conn
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise StoreError(_explain(_path(self.db), e)) from None
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as e:
+                self.conn.execute("ROLLBACK")
+                raise StoreError(_explain(_path(self.db), e)) from None
+            return
+        if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+        # Locked, busy, disk full, damaged file: the user's to act on. (An IntegrityError is
+        # our bug and keeps its traceback.)
+        if isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError:
+            raise StoreError(_explain(_path(self.db), exc)) from None
 
 
 def _num(d: Decimal | None) -> int | float | str | None:
@@ -274,6 +157,10 @@ def _num(d: Decimal | None) -> int | float | str | None:
 
 def _b(v: bool | None) -> int | None:
     return None if v is None else int(v)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,55 +188,115 @@ def known_accessions(db: sqlite_utils.Database, accessions: Iterable[str]) -> se
     return found
 
 
+# ---------------------------------------------------------------- writing
+
+# Filing columns derived from the XML: rewritten by save and by reparse alike.
+_PARSED_COLUMNS = (
+    "form",
+    "period_of_report",
+    "date_of_original_submission",
+    "issuer_cik",
+    "schema_version",
+    "no_securities_owned",
+    "not_subject_to_section16",
+    "form3_holdings_reported",
+    "form4_transactions_reported",
+    "aff10b5one",
+    "remarks",
+    "issuer_name",
+    "issuer_ticker",
+    "owner_count",
+    "owner_ciks",
+    "owner_names",
+    "owner_roles",
+    "parser_version",
+)
+
+
+def _owner_cik(acc: str, pos: int, cik: str | None) -> str:
+    return cik or f"unknown:{acc}:{pos}"
+
+
+def _parsed_values(filing: Filing, acc: str) -> tuple:
+    iss = filing.issuer
+    owners = filing.reporting_owners
+    ciks = [_owner_cik(acc, p, o.cik) for p, o in enumerate(owners)]
+    return (
+        filing.document_type,
+        filing.period_of_report,
+        filing.date_of_original_submission,
+        iss.cik,
+        filing.schema_version,
+        _b(filing.no_securities_owned),
+        _b(filing.not_subject_to_section16),
+        _b(filing.form3_holdings_reported),
+        _b(filing.form4_transactions_reported),
+        _b(filing.aff10b5one),
+        filing.remarks,
+        iss.name,
+        iss.ticker,
+        len(owners),
+        "; ".join(ciks) or None,
+        "; ".join(o.name or "" for o in owners) or None,
+        "; ".join(o.roles for o in owners) or None,
+        PARSER_VERSION,
+    )
+
+
 def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw: bytes) -> None:
     """Store one filing and its raw XML in a single transaction (all or nothing)."""
     with _transaction(db):
-        _write_filing(db, filing, meta, raw)
+        c = db.conn
+        acc = meta.accession
+        old_key = amend.key_of(c, acc)
+        positions = _group_positions(c, acc, old_key)
+        # Replacing a filing (retry) must not leave rows of the old version behind.
+        c.execute("DELETE FROM filings WHERE accession = ?", (acc,))
+        _upsert_parties(c, filing)
+        cols = (
+            "accession",
+            "filing_date",
+            "acceptance_datetime",
+            "url",
+            "raw_xml",
+            "stored_at",
+            *_PARSED_COLUMNS,
+        )
+        c.execute(
+            f"INSERT INTO filings({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+            (
+                acc,
+                meta.filing_date,
+                meta.acceptance_datetime,
+                meta.url,
+                zlib.compress(raw, 6),
+                _now(),
+                *_parsed_values(filing, acc),
+            ),
+        )
+        _write_children(c, acc, filing)
+        flags.refresh(c, [acc])
+        _latest_names(c, [filing.issuer.cik] if filing.issuer.cik else [], _owner_ciks(c, acc))
+        new_key = amend.key_of(c, acc)
+        amend.relink(c, {old_key, new_key})
+        refresh_latest(c, positions | _group_positions(c, acc, new_key))
+        c.execute("DELETE FROM sync_failures WHERE accession = ?", (acc,))
 
 
-def _write_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw: bytes) -> None:
-    acc = meta.accession
-    c = db.conn
-    # Replacing a filing (reparse, retry) must not leave rows of the old version behind.
-    c.execute("DELETE FROM filings WHERE accession = ?", (acc,))
+def _upsert_parties(c: sqlite3.Connection, filing: Filing) -> None:
     iss = filing.issuer
     if iss.cik:
         c.execute(
-            "INSERT INTO issuers(cik, name, ticker) VALUES (?, ?, ?) "
-            "ON CONFLICT(cik) DO UPDATE SET name = coalesce(excluded.name, name), "
-            "ticker = coalesce(excluded.ticker, ticker)",
+            "INSERT INTO issuers(cik, name, ticker) VALUES (?, ?, ?) ON CONFLICT(cik) DO NOTHING",
             (iss.cik, iss.name, iss.ticker),
         )
-    c.execute(
-        "INSERT INTO filings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            acc,
-            filing.document_type,
-            meta.filing_date,
-            meta.acceptance_datetime,
-            filing.period_of_report,
-            filing.date_of_original_submission,
-            iss.cik,
-            filing.schema_version,
-            _b(filing.no_securities_owned),
-            _b(filing.not_subject_to_section16),
-            _b(filing.form3_holdings_reported),
-            _b(filing.form4_transactions_reported),
-            _b(filing.aff10b5one),
-            filing.remarks,
-            None,
-            None,
-            meta.url,
-            zlib.compress(raw, 6),
-            PARSER_VERSION,
-            datetime.now(UTC).isoformat(timespec="seconds"),
-        ),
-    )
+
+
+def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
     for pos, o in enumerate(filing.reporting_owners):
-        cik = o.cik or f"unknown:{acc}:{pos}"
+        cik = _owner_cik(acc, pos, o.cik)
         c.execute(
-            "INSERT INTO owners(cik, name) VALUES (?, ?) "
-            "ON CONFLICT(cik) DO UPDATE SET name = coalesce(excluded.name, name)",
+            "INSERT INTO owners(cik, name) VALUES (?, ?) ON CONFLICT(cik) DO NOTHING",
             (cik, o.name),
         )
         c.execute(
@@ -384,13 +331,29 @@ def _write_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, r
             elif isinstance(v, bool):
                 v = int(v)
             vals.append(v)
-        row_params.append((acc, num, "II" if row.table == "derivative" else "I", row.kind, *vals))
+        nature_ids = row.footnotes.get("nature_of_ownership", ())
+        nature_notes = (
+            "\n".join(filing.footnotes.get(i, "") for i in dict.fromkeys(nature_ids)) or None
+        )
+        table = "II" if row.table == "derivative" else "I"
+        position = _position_key(filing, acc, table, row, nature_notes)
+        row_params.append((acc, num, table, row.kind, nature_notes, position, *vals))
         for field_name, ids in row.footnotes.items():
             for p, fid in enumerate(dict.fromkeys(ids)):
                 note_params.append((acc, num, field_name, fid, p))
     if row_params:
-        marks = ",".join("?" * (4 + len(ROW_COLUMNS)))
-        cols = ",".join(("accession", "row_num", "form_table", "kind", *ROW_COLUMNS))
+        marks = ",".join("?" * (6 + len(ROW_COLUMNS)))
+        cols = ",".join(
+            (
+                "accession",
+                "row_num",
+                "form_table",
+                "kind",
+                "nature_footnotes",
+                "position_key",
+                *ROW_COLUMNS,
+            )
+        )
         c.executemany(f"INSERT INTO ownership_rows({cols}) VALUES ({marks})", row_params)
     c.executemany(
         "INSERT INTO footnotes(accession, footnote_id, text) VALUES (?,?,?)",
@@ -401,7 +364,209 @@ def _write_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, r
         "INSERT INTO signatures VALUES (?,?,?,?)",
         [(acc, p, s.name, s.date) for p, s in enumerate(filing.signatures)],
     )
-    c.execute("DELETE FROM sync_failures WHERE accession = ?", (acc,))
+
+
+def _position_key(filing: Filing, acc: str, table: str, row, nature_notes: str | None) -> str:
+    """One ownership line: same owners, issuer, table, security (Table II: with exercise
+    price and expiry), direct/indirect and nature (with its footnotes). A short hash."""
+    owners = "; ".join(_owner_cik(acc, p, o.cik) for p, o in enumerate(filing.reporting_owners))
+    parts = (
+        owners,
+        filing.issuer.cik or "",
+        table,
+        (row.security_title or "").lower(),
+        row.direct_or_indirect or "",
+        (row.nature_of_ownership or "").lower(),
+        nature_notes or "",
+        str(_num(row.conversion_or_exercise_price)),
+        row.expiration_date or "",
+    )
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+def refresh_latest(c: sqlite3.Connection, keys: Iterable[str] | None) -> None:
+    """Recompute ownership_rows.is_latest for these positions (None: for all)."""
+    where_rank = (
+        "r.superseded_by IS NULL AND "
+        "(r.shares_owned_following IS NOT NULL OR r.value_owned_following IS NOT NULL)"
+    )
+    rank = (
+        "SELECT rid FROM (SELECT r.rowid AS rid, row_number() OVER ("
+        f"PARTITION BY r.position_key ORDER BY {schema.LATEST_ORDER}) AS n "
+        "FROM ownership_rows r JOIN filings f ON f.accession = r.accession "
+        "WHERE {where}) WHERE n = 1"
+    )
+    if keys is None:
+        c.execute("UPDATE ownership_rows SET is_latest = NULL WHERE is_latest IS NOT NULL")
+        c.execute(
+            "UPDATE ownership_rows SET is_latest = 1 WHERE rowid IN ("
+            + rank.format(where=where_rank)
+            + ")"
+        )
+        return
+    wanted = sorted({k for k in keys if k})
+    for i in range(0, len(wanted), 400):
+        chunk = wanted[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        c.execute(
+            f"UPDATE ownership_rows SET is_latest = NULL WHERE position_key IN ({marks}) "
+            "AND is_latest IS NOT NULL",
+            chunk,
+        )
+        c.execute(
+            "UPDATE ownership_rows SET is_latest = 1 WHERE rowid IN ("
+            + rank.format(where=f"r.position_key IN ({marks}) AND {where_rank}")
+            + ")",
+            chunk,
+        )
+
+
+def _group_positions(c: sqlite3.Connection, acc: str, key: amend.Key | None) -> set[str]:
+    """Position keys of this filing's rows, and of every filing of its group key when the
+    key holds an amendment (only then can rows of other filings change status)."""
+    found = {
+        r[0]
+        for r in c.execute(
+            "SELECT DISTINCT position_key FROM ownership_rows WHERE accession = ?", (acc,)
+        )
+    }
+    if amend.has_amendment(c, key):
+        assert key is not None
+        issuer, period, base = key
+        found.update(
+            r[0]
+            for r in c.execute(
+                "SELECT DISTINCT r.position_key FROM filings f JOIN ownership_rows r "
+                "ON r.accession = f.accession WHERE f.issuer_cik = ? AND "
+                "f.period_of_report = ? AND f.form IN (?, ?)",
+                (issuer, period, base, base + "/A"),
+            )
+        )
+    return found
+
+
+def _owner_ciks(c: sqlite3.Connection, acc: str) -> list[str]:
+    return [
+        r[0] for r in c.execute("SELECT owner_cik FROM filing_owners WHERE accession = ?", (acc,))
+    ]
+
+
+# issuers/owners carry the name (and ticker) of their latest filing, whatever the order in
+# which filings were stored: the rule is applied after every write and after a reparse.
+_ISSUER_LATEST = """
+UPDATE issuers SET
+    name = coalesce((SELECT f.issuer_name FROM filings f WHERE f.issuer_cik = issuers.cik
+        AND f.issuer_name IS NOT NULL ORDER BY f.filing_date DESC, f.accession DESC LIMIT 1),
+        name),
+    ticker = coalesce((SELECT f.issuer_ticker FROM filings f WHERE f.issuer_cik = issuers.cik
+        AND f.issuer_ticker IS NOT NULL ORDER BY f.filing_date DESC, f.accession DESC LIMIT 1),
+        ticker)
+"""
+_OWNER_LATEST = """
+UPDATE owners SET name = coalesce((SELECT fo.name FROM filing_owners fo
+    JOIN filings f ON f.accession = fo.accession
+    WHERE fo.owner_cik = owners.cik AND fo.name IS NOT NULL
+    ORDER BY f.filing_date DESC, f.accession DESC LIMIT 1), name)
+"""
+
+
+def _latest_names(
+    c: sqlite3.Connection, issuer_ciks: list[str] | None, owner_ciks: list[str] | None
+) -> None:
+    """Apply the latest-name rule to these issuers/owners (None: to all)."""
+    for sql, keys in ((_ISSUER_LATEST, issuer_ciks), (_OWNER_LATEST, owner_ciks)):
+        if keys is None:
+            c.execute(sql)
+        elif keys:
+            c.execute(sql + f" WHERE cik IN ({','.join('?' * len(keys))})", keys)
+
+
+# ---------------------------------------------------------------- reparse
+
+
+@dataclass
+class ReparseResult:
+    filings: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"{self.filings} filings re-parsed, {self.failed} failed, in {self.seconds:.1f} s"
+
+
+Progress = Callable[[int, int], None]
+
+
+def reparse(db: sqlite_utils.Database, progress: Progress | None = None) -> ReparseResult:
+    """Rebuild every derived table from the stored raw XML, in one transaction and one pass.
+
+    Readers keep seeing the old tables until the commit (WAL); an interruption loses
+    nothing. A stored document the current parser rejects keeps its filings row, gets no
+    derived rows, and is listed in sync_failures with the reason.
+    """
+    with _transaction(db):
+        return _rederive_all(db.conn, progress)
+
+
+def _rederive_all(c: sqlite3.Connection, progress: Progress | None = None) -> ReparseResult:
+    from .parse import ParseError, parse_ownership
+
+    started = time.monotonic()
+    result = ReparseResult()
+    c.execute("PRAGMA defer_foreign_keys = ON")
+    for table in ("field_footnotes", "ownership_rows", "footnotes", "signatures"):
+        c.execute(f"DELETE FROM {table}")
+    c.execute("DELETE FROM filing_owners")
+    c.execute("DELETE FROM owners")
+    c.execute("DELETE FROM issuers")
+    c.execute("UPDATE filings SET amends_accession = NULL, superseded_by = NULL")
+    accs = [r[0] for r in c.execute("SELECT accession FROM filings ORDER BY accession")]
+    total = len(accs)
+    if progress:
+        progress(0, total)
+    sets = ",".join(f"{col} = ?" for col in _PARSED_COLUMNS)
+    for n, acc in enumerate(accs, 1):
+        (blob,) = c.execute("SELECT raw_xml FROM filings WHERE accession = ?", (acc,)).fetchone()
+        try:
+            filing = parse_ownership(zlib.decompress(blob), source=acc)
+        except (ParseError, zlib.error) as e:
+            reason = f"reparse: {getattr(e, 'reason', e)}"
+            result.failed += 1
+            result.failures.append((acc, reason))
+            c.execute(
+                "INSERT INTO sync_failures(accession, reason, failed_at) VALUES (?,?,?) "
+                "ON CONFLICT(accession) DO UPDATE SET reason = excluded.reason, "
+                "failed_at = excluded.failed_at, attempts = attempts + 1",
+                (acc, reason, _now()),
+            )
+            # Its issuer row must outlive the rebuild (filings.issuer_cik references it).
+            c.execute(
+                "INSERT INTO issuers(cik) SELECT issuer_cik FROM filings WHERE accession = ? "
+                "AND issuer_cik IS NOT NULL ON CONFLICT(cik) DO NOTHING",
+                (acc,),
+            )
+        else:
+            _upsert_parties(c, filing)
+            c.execute(
+                f"UPDATE filings SET {sets} WHERE accession = ?",
+                (*_parsed_values(filing, acc), acc),
+            )
+            _write_children(c, acc, filing)
+            flags.refresh(c, [acc])
+            result.filings += 1
+        if progress and (n % 200 == 0 or n == total):
+            progress(n, total)
+    _latest_names(c, None, None)
+    amend.relink_all(c)
+    refresh_latest(c, None)
+    c.execute("INSERT INTO owners_fts(owners_fts) VALUES ('rebuild')")
+    c.execute("INSERT INTO issuers_fts(issuers_fts) VALUES ('rebuild')")
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# ---------------------------------------------------------------- reading
 
 
 def record_failure(
@@ -413,10 +578,61 @@ def record_failure(
             "VALUES (?,?,?,?,?) ON CONFLICT(accession) DO UPDATE SET "
             "reason = excluded.reason, failed_at = excluded.failed_at, "
             "url = excluded.url, attempts = attempts + 1",
-            (accession, issuer_cik, url, reason, datetime.now(UTC).isoformat(timespec="seconds")),
+            (accession, issuer_cik, url, reason, _now()),
         )
 
 
 def raw_xml(db: sqlite_utils.Database, accession: str) -> bytes | None:
     row = db.execute("SELECT raw_xml FROM filings WHERE accession = ?", (accession,)).fetchone()
     return zlib.decompress(row[0]) if row else None
+
+
+def fts_query(text: str) -> str | None:
+    """Words -> an FTS5 query where every word must start a word of the name, any order:
+    'thomas herz' -> '"thomas"* AND "herz"*'. None when there is no word."""
+    words = re.findall(r"\w+", text)
+    return " AND ".join(f'"{w}"*' for w in words) or None
+
+
+def find_owner_ciks(db: sqlite_utils.Database, query: str, limit: int = 100) -> list[str]:
+    """Owner CIKs whose name matches `query` (see fts_query), or the CIK itself when the
+    query is digits. Uses the owners_fts index: milliseconds on a million owners."""
+    q = query.strip()
+    if q.isdigit():
+        cik = f"{int(q):010d}"
+        return [r[0] for r in db.execute("SELECT cik FROM owners WHERE cik = ?", (cik,))]
+    match = fts_query(q)
+    if match is None:
+        return []
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT o.cik FROM owners_fts JOIN owners o ON o.rowid = owners_fts.rowid "
+            "WHERE owners_fts MATCH ? ORDER BY o.name, o.cik LIMIT ?",
+            (match, limit),
+        )
+    ]
+
+
+def find_issuer_ciks(db: sqlite_utils.Database, query: str, limit: int = 100) -> list[str]:
+    """Issuer CIKs for a CIK, an exact ticker, or words of the name (issuers_fts)."""
+    q = query.strip()
+    if q.isdigit():
+        cik = f"{int(q):010d}"
+        return [r[0] for r in db.execute("SELECT cik FROM issuers WHERE cik = ?", (cik,))]
+    exact = [
+        r[0] for r in db.execute("SELECT cik FROM issuers WHERE upper(ticker) = ?", (q.upper(),))
+    ]
+    if exact:
+        return exact
+    match = fts_query(q)
+    if match is None:
+        return []
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT i.cik FROM issuers_fts JOIN issuers i ON i.rowid = issuers_fts.rowid "
+            "WHERE issuers_fts MATCH ? ORDER BY i.name, i.cik LIMIT ?",
+            (match, limit),
+        )
+    ]

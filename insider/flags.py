@@ -1,0 +1,105 @@
+"""Flags derived from stored rows: `late` and `plan_10b5_1` (see docs/schema.md).
+
+late (transaction rows only):
+  - 1 when `transactionTimeliness` is L (any form): late_source 'timeliness';
+  - on Forms 4 and 4/A, for rows whose transactionFormType is 4 (or not given), `due_date`
+    is the second business day (holidays.py) after the deemed execution date when there is
+    one, else the transaction date; 1 when the filing
+    date is after it: late_source 'deadline' (both reasons: 'timeliness+deadline'). A 4/A
+    is judged by its `dateOfOriginalSubmission` (when the original was filed), not by the
+    date of the amendment;
+  - 0 when neither applies and the deadline could be checked; NULL when nothing could be
+    checked (no filing date or transaction date, Forms 3 and 5 without timeliness L).
+plan_10b5_1 (transaction rows only; holdings NULL):
+  - the filing's `aff10b5One` box when the filing has one (from 2023): source 'aff10b5One';
+  - else 1 when a footnote on the row mentions Rule 10b5-1 (`10b5-1`, `10b-5-1`, any dash;
+    never the anti-fraud Rule 10b-5): source 'footnote';
+  - else 0, source 'none'.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+
+from .holidays import form4_due_date
+
+# "10b5-1", "10b5–1", "10b-5-1", "10B5-1(c)"; not "10b-5" alone nor "10b5-12".
+PLAN_RE = re.compile(r"10b\s*-?\s*5\s*[-‐‑‒–—]\s*1(?!\d)", re.I)
+
+
+def mentions_10b5_1(text: str | None) -> bool:
+    return bool(text and PLAN_RE.search(text))
+
+
+def refresh(conn: sqlite3.Connection, accessions: Sequence[str]) -> None:
+    """Recompute late/plan flags of every row of these filings."""
+    for i in range(0, len(accessions), 500):
+        _refresh(conn, list(accessions[i : i + 500]))
+
+
+def _refresh(conn: sqlite3.Connection, accs: list[str]) -> None:
+    marks = ",".join("?" * len(accs))
+    filings = {
+        r[0]: r[1:]
+        for r in conn.execute(
+            "SELECT accession, form, filing_date, date_of_original_submission, aff10b5one "
+            f"FROM filings WHERE accession IN ({marks})",
+            accs,
+        )
+    }
+    planned: set[tuple[str, int]] = set()
+    for acc, num, text in conn.execute(
+        "SELECT ff.accession, ff.row_num, fn.text FROM field_footnotes ff "
+        "JOIN footnotes fn ON fn.accession = ff.accession AND fn.footnote_id = ff.footnote_id "
+        f"WHERE ff.accession IN ({marks})",
+        accs,
+    ):
+        if mentions_10b5_1(text):
+            planned.add((acc, num))
+    updates = []
+    for acc, num, kind, tdate, deemed, timeliness, row_form in conn.execute(
+        "SELECT accession, row_num, kind, transaction_date, deemed_execution_date, timeliness, "
+        "form_type "
+        f"FROM ownership_rows WHERE accession IN ({marks})",
+        accs,
+    ):
+        form, fdate, original_date, aff = filings[acc]
+        if kind != "transaction":
+            updates.append((None, None, None, None, None, acc, num))
+            continue
+        reasons = []
+        late: int | None = None
+        if (timeliness or "").upper() == "L":
+            reasons.append("timeliness")
+            late = 1
+        due = None
+        trade = deemed or tdate
+        filed = original_date if (form or "").upper() == "4/A" and original_date else fdate
+        # A row whose transactionFormType is 5 (a gift before 2023, code V...) may be
+        # reported on a Form 4 at any time before the Form 5 is due: no two-day deadline.
+        deadline_applies = (row_form or "4").strip() == "4"
+        if (form or "").upper() in ("4", "4/A") and deadline_applies and trade:
+            try:
+                due = form4_due_date(trade)
+            except ValueError:
+                due = None
+            if due and filed:
+                if filed > due:
+                    reasons.append("deadline")
+                    late = 1
+                elif late is None:
+                    late = 0
+        if aff is not None:
+            plan, source = int(aff), "aff10b5One"
+        elif (acc, num) in planned:
+            plan, source = 1, "footnote"
+        else:
+            plan, source = 0, "none"
+        updates.append((late, due, "+".join(reasons) or None, plan, source, acc, num))
+    conn.executemany(
+        "UPDATE ownership_rows SET late = ?, due_date = ?, late_source = ?, plan_10b5_1 = ?, "
+        "plan_10b5_1_source = ? WHERE accession = ? AND row_num = ?",
+        updates,
+    )

@@ -1,0 +1,381 @@
+"""The database schema: versioned DDL, forward migrations, views and full-text search.
+
+`PRAGMA user_version` says which version a file has. A migration takes a file from version
+n to n + 1 and never edits an older step: version 1 is frozen as it shipped, so a file
+written by any earlier insider can be brought forward (tests/test_schema_migrations.py runs
+every path). Views are not versioned data: they are dropped and recreated on every upgrade.
+docs/schema.md describes every table, view and column (tests compare it with a real file).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .codes import CODES
+
+LATEST = 2
+
+# ---------------------------------------------------------------- version 1 (frozen)
+V1 = [
+    """CREATE TABLE IF NOT EXISTS issuers (
+    cik TEXT PRIMARY KEY,
+    name TEXT,
+    ticker TEXT
+)""",
+    """CREATE TABLE IF NOT EXISTS owners (
+    cik TEXT PRIMARY KEY,
+    name TEXT
+)""",
+    """CREATE TABLE IF NOT EXISTS filings (
+    accession TEXT PRIMARY KEY,
+    form TEXT NOT NULL,
+    filing_date TEXT,
+    acceptance_datetime TEXT,
+    period_of_report TEXT,
+    date_of_original_submission TEXT,
+    issuer_cik TEXT REFERENCES issuers(cik),
+    schema_version TEXT,
+    no_securities_owned INTEGER,
+    not_subject_to_section16 INTEGER,
+    form3_holdings_reported INTEGER,
+    form4_transactions_reported INTEGER,
+    aff10b5one INTEGER,
+    remarks TEXT,
+    amends_accession TEXT,
+    superseded_by TEXT,
+    url TEXT,
+    raw_xml BLOB NOT NULL,
+    parser_version TEXT NOT NULL,
+    stored_at TEXT NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS filings_issuer ON filings(issuer_cik, period_of_report)",
+    """CREATE TABLE IF NOT EXISTS filing_owners (
+    accession TEXT NOT NULL REFERENCES filings(accession) ON DELETE CASCADE,
+    owner_cik TEXT NOT NULL REFERENCES owners(cik),
+    position INTEGER NOT NULL,
+    name TEXT,
+    street1 TEXT, street2 TEXT, city TEXT, state TEXT, zip TEXT,
+    is_director INTEGER, is_officer INTEGER, is_ten_percent_owner INTEGER, is_other INTEGER,
+    officer_title TEXT, other_text TEXT,
+    roles TEXT,
+    PRIMARY KEY (accession, owner_cik)
+)""",
+    "CREATE INDEX IF NOT EXISTS filing_owners_owner ON filing_owners(owner_cik)",
+    """CREATE TABLE IF NOT EXISTS ownership_rows (
+    accession TEXT NOT NULL REFERENCES filings(accession) ON DELETE CASCADE,
+    row_num INTEGER NOT NULL,
+    form_table TEXT NOT NULL CHECK (form_table IN ('I', 'II')),
+    kind TEXT NOT NULL CHECK (kind IN ('transaction', 'holding')),
+    security_title TEXT,
+    transaction_date TEXT,
+    deemed_execution_date TEXT,
+    form_type TEXT,
+    code TEXT,
+    equity_swap_involved INTEGER,
+    timeliness TEXT,
+    shares NUMERIC,
+    total_value NUMERIC,
+    price_per_share NUMERIC,
+    acquired_disposed TEXT,
+    shares_owned_following NUMERIC,
+    value_owned_following NUMERIC,
+    direct_or_indirect TEXT,
+    nature_of_ownership TEXT,
+    conversion_or_exercise_price NUMERIC,
+    exercise_date TEXT,
+    expiration_date TEXT,
+    underlying_security_title TEXT,
+    underlying_shares NUMERIC,
+    underlying_value NUMERIC,
+    late INTEGER,
+    plan_10b5_1 INTEGER,
+    plan_10b5_1_source TEXT,
+    PRIMARY KEY (accession, row_num)
+)""",
+    "CREATE INDEX IF NOT EXISTS ownership_rows_code ON ownership_rows(code, transaction_date)",
+    """CREATE TABLE IF NOT EXISTS footnotes (
+    accession TEXT NOT NULL REFERENCES filings(accession) ON DELETE CASCADE,
+    footnote_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (accession, footnote_id)
+)""",
+    """CREATE TABLE IF NOT EXISTS field_footnotes (
+    accession TEXT NOT NULL,
+    row_num INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    footnote_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (accession, row_num, field, footnote_id),
+    FOREIGN KEY (accession, row_num) REFERENCES ownership_rows(accession, row_num)
+        ON DELETE CASCADE
+)""",
+    """CREATE TABLE IF NOT EXISTS signatures (
+    accession TEXT NOT NULL REFERENCES filings(accession) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT,
+    date TEXT,
+    PRIMARY KEY (accession, position)
+)""",
+    """CREATE TABLE IF NOT EXISTS transaction_codes (
+    code TEXT PRIMARY KEY,
+    meaning TEXT NOT NULL
+)""",
+    """CREATE TABLE IF NOT EXISTS sync_failures (
+    accession TEXT PRIMARY KEY,
+    issuer_cik TEXT,
+    url TEXT,
+    reason TEXT NOT NULL,
+    failed_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1
+)""",
+    """CREATE TABLE IF NOT EXISTS ticker_cache (
+    ticker TEXT PRIMARY KEY,
+    cik TEXT NOT NULL,
+    title TEXT,
+    fetched_at TEXT NOT NULL
+)""",
+]
+
+# ---------------------------------------------------------------- version 2
+# Added columns are derived from the raw XML (or from other rows), so the step ends by
+# re-deriving every table from the stored documents (store.rederive_all).
+V2 = [
+    # As filed on this filing (issuers.name/ticker hold the latest filing's values).
+    "ALTER TABLE filings ADD COLUMN issuer_name TEXT",
+    "ALTER TABLE filings ADD COLUMN issuer_ticker TEXT",
+    # Reporting owners of the filing in document order, joined by '; ' (derived).
+    "ALTER TABLE filings ADD COLUMN owner_count INTEGER",
+    "ALTER TABLE filings ADD COLUMN owner_ciks TEXT",
+    "ALTER TABLE filings ADD COLUMN owner_names TEXT",
+    "ALTER TABLE filings ADD COLUMN owner_roles TEXT",
+    # Set when a later amendment restates this row's part of the form (see amend.py).
+    "ALTER TABLE ownership_rows ADD COLUMN superseded_by TEXT",
+    "ALTER TABLE ownership_rows ADD COLUMN due_date TEXT",
+    "ALTER TABLE ownership_rows ADD COLUMN late_source TEXT",
+    # Texts of the footnotes on natureOfOwnership: tells apart indirect lines that share a
+    # nature ("Trust" with footnote F8, "Trust" with F9: two different trusts).
+    "ALTER TABLE ownership_rows ADD COLUMN nature_footnotes TEXT",
+    # Which position (ownership line) a row reports, and whether it is that position's
+    # latest report: holdings_latest reads is_latest = 1 instead of ranking every row.
+    "ALTER TABLE ownership_rows ADD COLUMN position_key TEXT",
+    "ALTER TABLE ownership_rows ADD COLUMN is_latest INTEGER",
+    "CREATE INDEX IF NOT EXISTS ownership_rows_position ON ownership_rows(position_key)",
+    "CREATE INDEX IF NOT EXISTS ownership_rows_is_latest ON ownership_rows(is_latest) "
+    "WHERE is_latest = 1",
+    "CREATE INDEX IF NOT EXISTS filings_filing_date ON filings(filing_date)",
+    # The latest filing of an issuer (issuers.name/ticker follow it).
+    "CREATE INDEX IF NOT EXISTS filings_issuer_date ON filings(issuer_cik, filing_date, accession)",
+    "CREATE INDEX IF NOT EXISTS filings_amends ON filings(amends_accession)",
+    "CREATE INDEX IF NOT EXISTS issuers_ticker ON issuers(ticker)",
+    "CREATE INDEX IF NOT EXISTS ownership_rows_late ON ownership_rows(late) WHERE late = 1",
+    # Full-text search on names, kept in sync by triggers (external-content FTS5 tables).
+    "CREATE VIRTUAL TABLE IF NOT EXISTS owners_fts USING fts5("
+    "name, content='owners', content_rowid='rowid')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS issuers_fts USING fts5("
+    "name, ticker, content='issuers', content_rowid='rowid')",
+    """CREATE TRIGGER IF NOT EXISTS owners_fts_ai AFTER INSERT ON owners BEGIN
+    INSERT INTO owners_fts(rowid, name) VALUES (new.rowid, new.name);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS owners_fts_ad AFTER DELETE ON owners BEGIN
+    INSERT INTO owners_fts(owners_fts, rowid, name) VALUES ('delete', old.rowid, old.name);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS owners_fts_au AFTER UPDATE ON owners BEGIN
+    INSERT INTO owners_fts(owners_fts, rowid, name) VALUES ('delete', old.rowid, old.name);
+    INSERT INTO owners_fts(rowid, name) VALUES (new.rowid, new.name);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS issuers_fts_ai AFTER INSERT ON issuers BEGIN
+    INSERT INTO issuers_fts(rowid, name, ticker) VALUES (new.rowid, new.name, new.ticker);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS issuers_fts_ad AFTER DELETE ON issuers BEGIN
+    INSERT INTO issuers_fts(issuers_fts, rowid, name, ticker)
+        VALUES ('delete', old.rowid, old.name, old.ticker);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS issuers_fts_au AFTER UPDATE ON issuers BEGIN
+    INSERT INTO issuers_fts(issuers_fts, rowid, name, ticker)
+        VALUES ('delete', old.rowid, old.name, old.ticker);
+    INSERT INTO issuers_fts(rowid, name, ticker) VALUES (new.rowid, new.name, new.ticker);
+END""",
+    "INSERT INTO owners_fts(owners_fts) VALUES ('rebuild')",
+    "INSERT INTO issuers_fts(issuers_fts) VALUES ('rebuild')",
+]
+
+# version -> (statements taking version-1 to version, re-derive from raw XML afterwards)
+MIGRATIONS: dict[int, tuple[list[str], bool]] = {1: (V1, False), 2: (V2, True)}
+
+# ---------------------------------------------------------------- views (latest only)
+# The columns every transaction-like view starts with, in this order.
+COMMON_COLUMNS: tuple[str, ...] = (
+    "accession",
+    "filing_date",
+    "transaction_date",
+    "issuer_cik",
+    "issuer_ticker",
+    "owner_cik",
+    "owner_name",
+    "owner_roles",
+    "security_title",
+    "code",
+    "code_meaning",
+    "shares",
+    "price_per_share",
+    "value",
+    "acquired_disposed",
+    "shares_owned_following",
+    "direct_or_indirect",
+    "footnotes",
+)
+
+# One row per row of a filing (see docs/schema.md, joint filings). Owners come from the
+# filing's denormalised owner columns (one join, no per-row subquery); the footnote texts
+# are an index lookup on the field_footnotes primary key that SQLite only runs for rows
+# (and queries) that use the column.
+_ROW_COLUMNS = """
+    r.accession,
+    f.filing_date,
+    r.transaction_date,
+    f.issuer_cik,
+    i.ticker AS issuer_ticker,
+    f.owner_ciks AS owner_cik,
+    f.owner_names AS owner_name,
+    f.owner_roles AS owner_roles,
+    r.security_title,
+    r.code,
+    tc.meaning AS code_meaning,
+    r.shares,
+    r.price_per_share,
+    CASE WHEN r.shares IS NOT NULL AND r.price_per_share IS NOT NULL
+         THEN round(r.shares * r.price_per_share, 6) ELSE r.total_value END AS value,
+    r.acquired_disposed,
+    r.shares_owned_following,
+    r.direct_or_indirect,
+    (SELECT group_concat(x.note, char(10)) FROM (
+        SELECT ff.field || ' [' || ff.footnote_id || ']: ' || coalesce(fn.text, '') AS note
+        FROM field_footnotes ff
+        LEFT JOIN footnotes fn ON fn.accession = ff.accession AND fn.footnote_id = ff.footnote_id
+        WHERE ff.accession = r.accession AND ff.row_num = r.row_num
+        ORDER BY ff.field, ff.position) x) AS footnotes,
+"""
+
+_TXN_EXTRAS = """
+    f.form,
+    r.form_table,
+    r.row_num,
+    i.name AS issuer_name,
+    f.owner_count,
+    f.period_of_report,
+    r.deemed_execution_date,
+    r.timeliness,
+    r.total_value,
+    r.value_owned_following,
+    r.nature_of_ownership,
+    r.conversion_or_exercise_price,
+    r.exercise_date,
+    r.expiration_date,
+    r.underlying_security_title,
+    r.underlying_shares,
+    r.underlying_value,
+    r.late,
+    r.due_date,
+    r.late_source,
+    r.plan_10b5_1,
+    r.plan_10b5_1_source,
+    f.amends_accession
+"""
+
+_HOLDING_EXTRAS = """
+    coalesce(r.transaction_date, f.period_of_report) AS as_of_date,
+    r.kind,
+    f.form,
+    r.form_table,
+    r.row_num,
+    i.name AS issuer_name,
+    f.owner_count,
+    r.nature_of_ownership,
+    r.nature_footnotes,
+    r.value_owned_following,
+    r.conversion_or_exercise_price,
+    r.exercise_date,
+    r.expiration_date,
+    r.underlying_security_title,
+    r.underlying_shares,
+    r.underlying_value
+"""
+
+_JOINS = """
+JOIN filings f ON f.accession = r.accession
+LEFT JOIN issuers i ON i.cik = f.issuer_cik
+LEFT JOIN transaction_codes tc ON tc.code = r.code
+"""
+
+_TRANSACTIONS = (
+    "SELECT"
+    + _ROW_COLUMNS
+    + _TXN_EXTRAS
+    + "FROM ownership_rows r"
+    + _JOINS
+    + "WHERE r.kind = 'transaction' AND r.superseded_by IS NULL"
+)
+
+# is_latest is maintained on every write (store.refresh_latest), so the view is a plain
+# filtered join: fast with or without a WHERE, on any size of database.
+_HOLDINGS_LATEST = (
+    "SELECT"
+    + _ROW_COLUMNS
+    + _HOLDING_EXTRAS
+    + "FROM ownership_rows r"
+    + _JOINS
+    + "WHERE r.is_latest = 1"
+)
+
+# The rule behind is_latest: among rows of a position that report an amount and are not
+# superseded, the latest by as-of date, then filing date, accession and row.
+LATEST_ORDER = (
+    "coalesce(r.transaction_date, f.period_of_report) DESC, f.filing_date DESC, "
+    "r.accession DESC, r.row_num DESC"
+)
+
+VIEWS: dict[str, str] = {
+    "transactions": _TRANSACTIONS,
+    "sales": "SELECT * FROM transactions WHERE code = 'S'",
+    "purchases": "SELECT * FROM transactions WHERE code = 'P'",
+    "option_exercises": (
+        "SELECT * FROM transactions WHERE code IN ('M', 'X', 'O', 'C') AND form_table = 'II'"
+    ),
+    "holdings_latest": _HOLDINGS_LATEST,
+    "filings_late": "SELECT * FROM transactions WHERE late = 1",
+}
+
+# Tables whose rows are all derived from filings.raw_xml (rebuilt by `insider reparse`).
+DERIVED_TABLES = (
+    "issuers",
+    "owners",
+    "filing_owners",
+    "ownership_rows",
+    "footnotes",
+    "field_footnotes",
+    "signatures",
+)
+
+
+def user_tables(conn: sqlite3.Connection) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+
+
+def create_views(conn: sqlite3.Connection) -> None:
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+        conn.execute(f'DROP VIEW "{name}"')
+    for name, sql in VIEWS.items():
+        conn.execute(f"CREATE VIEW {name} AS {sql}")
+
+
+def load_codes(conn: sqlite3.Connection) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO transaction_codes(code, meaning) VALUES (?, ?)",
+        sorted(CODES.items()),
+    )
