@@ -89,12 +89,27 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
         raise ReportError(f"database {path} does not exist; run 'insider sync TICKER' first")
     try:
         conn = sqlite3.connect(str(path), timeout=30)
-        conn.execute("PRAGMA query_only = 1")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as e:
-        raise ReportError(f"cannot open database {path}: {e}") from None
+        raise ReportError(
+            f"{path} is not an insider database (not a SQLite file, or damaged): {e}"
+        ) from None
     if not {"owners", "filings", "filing_owners", "ownership_rows"} <= tables:
         raise ReportError(f"{path} is not an insider database; run 'insider sync TICKER' first")
+    from .schema import LATEST
+
+    if version < LATEST:
+        # A database written by an older insider: migrate once (this needs a write).
+        conn.close()
+        from .store import StoreError, connect
+
+        try:
+            connect(path).conn.close()
+        except StoreError as e:
+            raise ReportError(str(e)) from None
+        conn = sqlite3.connect(str(path), timeout=30)
+    conn.execute("PRAGMA query_only = 1")
     return conn
 
 
