@@ -171,6 +171,8 @@ def parse_ownership(data: bytes, source: str | None = None) -> Filing:
         raise ParseError(f"malformed XML: {e}", source) from None
     except (etree.LxmlError, ValueError, TypeError, LookupError) as e:
         raise ParseError(f"unreadable XML: {e}", source) from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise ParseError("DTDs and entity declarations are not allowed", source)
     tag = root.tag
     if isinstance(tag, str) and tag.startswith("{"):
         _strip_namespaces(root)
@@ -224,8 +226,13 @@ def _extract_xml(data: bytes, source: str | None) -> tuple[bytes, bool]:
         xml = data[begin : end + len(_ROOT_CLOSE)]
         sgml = True
     # lxml would not expand entities anyway (resolve_entities=False), but a document
-    # type declaration has no place in a filing: refuse it before libxml2 reads it.
-    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+    # type declaration has no place in a filing: refuse it before libxml2 reads it. It can
+    # only stand before the root element, so only the prolog is searched (searching the
+    # whole document for "<!" costs as much as a third of lxml's parse); parse_ownership
+    # checks the parsed tree for a DTD as well, in case the prolog search was fooled.
+    root_at = xml.find(_ROOT_OPEN)
+    prolog_end = root_at if root_at != -1 else len(xml)
+    if xml.find(b"<!DOCTYPE", 0, prolog_end) != -1 or xml.find(b"<!ENTITY", 0, prolog_end) != -1:
         raise ParseError("DTDs and entity declarations are not allowed", source)
     return xml, sgml
 
@@ -376,9 +383,20 @@ def _owner(el: etree._Element) -> ReportingOwner:
         name = fields.get(c.tag)
         if name is None:
             continue
-        text = _simple(c)
+        text = c.text  # owner fields are bare text; _simple copes with a <value> wrapper
+        text = text.strip() if text is not None and not len(c) else _simple(c)
+        if not text:
+            text = None
         values[name] = _bool(text) if name in _OWNER_BOOLS else text
     return ReportingOwner(values.pop("cik", None), values.pop("name", None), **values)  # type: ignore[arg-type]
+
+
+def _footnote_text(el: etree._Element) -> str:
+    """Footnote text with whitespace collapsed; most footnotes are one plain text node."""
+    text = el.text if not len(el) else "".join(el.itertext())
+    if text is None:
+        return ""
+    return " ".join(text.split())
 
 
 def _filing(root: etree._Element, accession: str | None, source: str | None) -> Filing:
@@ -413,7 +431,7 @@ def _filing(root: etree._Element, accession: str | None, source: str | None) -> 
                 if fn.tag == "footnote":
                     fid = (fn.get("id") or "").strip()
                     if fid:
-                        footnotes[fid] = _collapse("".join(fn.itertext())) or ""
+                        footnotes[fid] = _footnote_text(fn)
         elif tag == "ownerSignature":
             vals = {c.tag: _simple(c) for c in el}
             signatures.append(
