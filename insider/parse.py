@@ -8,6 +8,7 @@ differ in which elements exist, not in what a given name means.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from decimal import Decimal, InvalidOperation
@@ -293,15 +294,19 @@ def _date(text: str | None) -> str | None:
     return text  # keep what was filed; reports flag what looks wrong
 
 
+_BOOL_WORDS = {
+    "1": True, "true": True, "y": True, "yes": True,
+    "0": False, "false": False, "n": False, "no": False,
+}  # fmt: skip
+
+
 def _bool(text: str | None) -> bool | None:
     if text is None:
         return None
-    t = text.strip().lower()
-    if t in ("1", "true", "y", "yes"):
-        return True
-    if t in ("0", "false", "n", "no"):
-        return False
-    return None
+    value = _BOOL_WORDS.get(text)  # the common case: "0", "1", "true", "false" as filed
+    if value is None:
+        value = _BOOL_WORDS.get(text.strip().lower())
+    return value
 
 
 # Field name -> converter from stripped text; fields not listed stay text.
@@ -310,6 +315,16 @@ _CONVERT = {
     **{name: _date for name in DATE_FIELDS},
     **{name: _bool for name in BOOL_FIELDS},
 }
+# Row's value fields in declaration order (after table and kind, before footnotes): the
+# parser fills a list by position and calls Row positionally, the cheapest way to build it.
+_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Row))
+assert _ROW_FIELDS[:2] == ("table", "kind"), "Row must start with table, kind"
+_ROW_VALUE_FIELDS = _ROW_FIELDS[2 : _ROW_FIELDS.index("footnotes")]
+_N_ROW_VALUES = len(_ROW_VALUE_FIELDS)
+_SLOT = {name: i for i, name in enumerate(_ROW_VALUE_FIELDS)}
+_LEAF_INDEX = {tag: _SLOT[name] for tag, name in _LEAF.items()}
+_CONVERT_SLOTS = tuple((_SLOT[name], conv) for name, conv in _CONVERT.items())
+_TRANSACTION_ONLY_SLOTS = tuple((_SLOT[name], name) for name in sorted(_TRANSACTION_ONLY))
 # Where a footnoteId's parent element sends it: a field, or a container's main field.
 _NOTE_TARGET = {**_LEAF, **_CONTAINER}
 
@@ -317,26 +332,27 @@ _NOTE_TARGET = {**_LEAF, **_CONTAINER}
 def _row(el: etree._Element, table: str, kind: str | None) -> Row:
     """One table row, read in a single flat walk over its descendants.
 
-    Document order puts a field element right before its <value>, so `field` remembers
+    Document order puts a field element right before its <value>, so `slot` remembers
     which field the next <value> fills; containers reset it. A <footnoteId> asks its
     parent (rare, so the extra lookup is cheap) which field it explains. No recursion,
-    no per-element closures: this loop is where the parser spends its time.
+    no per-element closures, values kept in a list in Row's field order so the Row is
+    built with positional arguments: this loop is where the parser spends its time.
     """
-    values: dict[str, object] = {}
+    vals: list[object] = [None] * _N_ROW_VALUES
     notes: dict[str, list[str]] = {}
-    field = None
-    leaf = _LEAF
+    slot = -1
+    index = _LEAF_INDEX
     it = el.iter()
     next(it)  # the row element itself
     for e in it:
         tag = e.tag
         if tag == "value":
-            if field is not None:
+            if slot >= 0:
                 text = e.text
                 if text is not None:
                     text = text.strip()
                     if text:
-                        values[field] = text
+                        vals[slot] = text
             continue
         if tag == "footnoteId":
             parent = e.getparent()
@@ -351,29 +367,25 @@ def _row(el: etree._Element, table: str, kind: str | None) -> Row:
                     elif fid not in lst:
                         lst.append(fid)
             continue
-        field = leaf.get(tag)
-        if field is not None:
+        slot = index.get(tag, -1)
+        if slot >= 0:
             text = e.text  # a bare value, as some filers write it (no <value> wrapper)
             if text is not None:
                 text = text.strip()
                 if text:
-                    values[field] = text
-    for name, text in values.items():
-        conv = _CONVERT.get(name)
-        if conv is not None:
-            values[name] = conv(text)
+                    vals[slot] = text
+    for i, conv in _CONVERT_SLOTS:
+        text = vals[i]
+        if text is not None:
+            vals[i] = conv(text)
     if kind is None:  # an X0101 row: decide from what it carries
         kind = "holding"
-        for name in _TRANSACTION_ONLY:
-            if values.get(name) is not None or name in notes:
+        for i, name in _TRANSACTION_ONLY_SLOTS:
+            if vals[i] is not None or name in notes:
                 kind = "transaction"
                 break
-    return Row(
-        table,
-        kind,
-        footnotes={k: tuple(v) for k, v in notes.items()},
-        **values,  # type: ignore[arg-type]
-    )
+    footnotes = {k: tuple(v) for k, v in notes.items()}
+    return Row(table, kind, *vals, footnotes=footnotes)  # type: ignore[arg-type]
 
 
 def _owner(el: etree._Element) -> ReportingOwner:
@@ -384,9 +396,7 @@ def _owner(el: etree._Element) -> ReportingOwner:
         if name is None:
             continue
         text = c.text  # owner fields are bare text; _simple copes with a <value> wrapper
-        text = text.strip() if text is not None and not len(c) else _simple(c)
-        if not text:
-            text = None
+        text = _simple(c) if text is None else (text.strip() or None)
         values[name] = _bool(text) if name in _OWNER_BOOLS else text
     return ReportingOwner(values.pop("cik", None), values.pop("name", None), **values)  # type: ignore[arg-type]
 
@@ -396,6 +406,11 @@ def _footnote_text(el: etree._Element) -> str:
     text = el.text if not len(el) else "".join(el.itertext())
     if text is None:
         return ""
+    # Collapsing costs a split and a join of the whole text; skip it when there is nothing
+    # to collapse. XML text cannot hold other ASCII whitespace (\v, \f, \x1c-\x1f).
+    if text.isascii() and "  " not in text and "\n" not in text and "\r" not in text:
+        if "\t" not in text:
+            return text.strip()
     return " ".join(text.split())
 
 
