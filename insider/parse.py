@@ -207,7 +207,13 @@ def _extract_xml(data: bytes, source: str | None) -> tuple[bytes, bool]:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError("UTF-16 documents are not supported (EDGAR files UTF-8/ASCII)", source)
     if head[:1] == b"<" and not head.startswith(_SGML_TAGS):
-        xml = data.lstrip() if data[:1].isspace() else data
+        # libxml2 wants the XML declaration at the very start: drop a UTF-8 byte order
+        # mark (UTF-8 is the default anyway) and leading blank lines some filers leave.
+        xml = data
+        if xml.startswith(b"\xef\xbb\xbf"):
+            xml = xml[3:]
+        if xml[:1].isspace():
+            xml = xml.lstrip()
         sgml = False
     else:
         start = data.find(_ROOT_OPEN)
