@@ -191,7 +191,11 @@ def _json_value(v: Any) -> Any:
 
 
 def row_to_dict(row: Row) -> dict[str, Any]:
-    d: dict[str, Any] = {name: _json_value(getattr(row, name)) for name in row.field_names}
+    d: dict[str, Any] = {}
+    for name in row.field_names:
+        v = getattr(row, name)
+        # _json_value inlined: this runs for every field of every row of every filing.
+        d[name] = str(v) if type(v) is Decimal else v
     d["footnotes"] = {k: list(v) for k, v in row.footnotes.items()}
     return d
 
