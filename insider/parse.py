@@ -29,6 +29,8 @@ from .models import (
 # Real ownership documents are a few kB; full .txt submissions with exhibits a few MB.
 MAX_BYTES = 25 * 1024 * 1024
 
+_MAX_REASON = 300
+
 DOCUMENT_TYPES = frozenset({"3", "3/A", "4", "4/A", "5", "5/A"})
 
 
@@ -37,9 +39,13 @@ class ParseError(ValueError):
 
     def __init__(self, reason: str, source: str | None = None) -> None:
         reason = " ".join(str(reason).split())
+        # lxml quotes tag and entity names from the document: keep a hostile one short.
+        if len(reason) > _MAX_REASON:
+            reason = reason[: _MAX_REASON - 3] + "..."
         self.reason = reason
         self.source = source
-        super().__init__(f"{source}: {reason}" if source else reason)
+        where = " ".join(str(source).split()) if source else None  # even "a\nb.xml"
+        super().__init__(f"{where}: {reason}" if where else reason)
 
 
 # Leaf elements of a table row -> field name.

@@ -175,3 +175,13 @@ def test_cli_missing_file_one_line(tmp_path: Path):
     )
     assert r.returncode == 1
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_message_stays_one_short_line():
+    long_tag = b"x" * 5000
+    with pytest.raises(ParseError) as exc:
+        parse_ownership(b"<" + long_tag + b"><a></b></" + long_tag + b">", source="odd\nname.xml")
+    message = str(exc.value)
+    assert "\n" not in message and message.startswith("odd name.xml: ")
+    assert len(message) < 400
+    assert exc.value.source == "odd\nname.xml"
