@@ -199,19 +199,16 @@ def parse(
     json_out: JsonOpt = False,
 ) -> None:
     """Parse one local ownership document and print it."""
-    from .parse import MAX_BYTES, ParseError, parse_ownership
+    from .parse import ParseError, check_size, parse_ownership
 
     try:
         # Refuse an oversized file before reading it into memory (a stray multi-GB file).
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            fail(
-                f"{file}: document is {size / 1048576:.1f} MB, "
-                f"over the {MAX_BYTES // 1048576} MB limit"
-            )
+        check_size(file.stat().st_size, str(file))
         data = file.read_bytes()
     except OSError as e:
         fail(f"{file}: {e.strerror or e}")
+    except ParseError as e:
+        fail(str(e))
     try:
         filing = parse_ownership(data, source=str(file))
     except ParseError as e:

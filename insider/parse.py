@@ -155,6 +155,15 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
+def check_size(size: int, source: str | None = None) -> None:
+    """Raise ParseError for a document over MAX_BYTES (callers can check before reading)."""
+    if size > MAX_BYTES:
+        raise ParseError(
+            f"document is {size / 1048576:.1f} MB, over the {MAX_BYTES // 1048576} MB limit",
+            source,
+        )
+
+
 def parse_ownership(data: bytes, source: str | None = None) -> Filing:
     """Parse raw `<ownershipDocument>` XML or a full EDGAR .txt submission.
 
@@ -164,11 +173,7 @@ def parse_ownership(data: bytes, source: str | None = None) -> Filing:
         if not isinstance(data, (bytearray, memoryview)):
             raise ParseError(f"expected bytes, got {type(data).__name__}", source)
         data = bytes(data)
-    if len(data) > MAX_BYTES:
-        raise ParseError(
-            f"document is {len(data) / 1048576:.1f} MB, over the {MAX_BYTES // 1048576} MB limit",
-            source,
-        )
+    check_size(len(data), source)
     xml, sgml = _extract_xml(data, source)
     try:
         root = etree.fromstring(xml, _parser())
