@@ -185,3 +185,35 @@ def test_message_stays_one_short_line():
     assert "\n" not in message and message.startswith("odd name.xml: ")
     assert len(message) < 400
     assert exc.value.source == "odd\nname.xml"
+
+
+@pytest.mark.parametrize(
+    "name, body",
+    [
+        # Distinct ids on one field: deduplication must not go quadratic.
+        (
+            "many-footnote-ids",
+            b"<nonDerivativeTable><nonDerivativeTransaction><transactionShares>"
+            + b"".join(b'<footnoteId id="F%d"/>' % i for i in range(300_000))
+            + b"</transactionShares></nonDerivativeTransaction></nonDerivativeTable>",
+        ),
+        (
+            "many-rows",
+            b"<nonDerivativeTable>"
+            + b"<nonDerivativeHolding><securityTitle><value>X</value></securityTitle>"
+            b"</nonDerivativeHolding>" * 100_000 + b"</nonDerivativeTable>",
+        ),
+        (
+            "many-owners",
+            b"<reportingOwner><reportingOwnerId><rptOwnerCik>1</rptOwnerCik>"
+            b"</reportingOwnerId></reportingOwner>" * 100_000,
+        ),
+    ],
+)
+def test_big_but_legal_documents_stay_linear(name: str, body: bytes):
+    data = b"<ownershipDocument><documentType>4</documentType>" + body + b"</ownershipDocument>"
+    assert len(data) < 25 * 1024 * 1024
+    t0 = time.perf_counter()
+    f = parse_ownership(data)
+    assert time.perf_counter() - t0 < 10, name
+    assert len(f.rows) + len(f.reporting_owners) >= 1
