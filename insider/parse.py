@@ -276,12 +276,14 @@ def _collapse(text: str | None) -> str | None:
 def _simple(el: etree._Element) -> str | None:
     """Text of a header element: bare, or wrapped in <value> like table fields."""
     text = el.text
-    if len(el):
-        for c in el:
-            if c.tag == "value":
-                text = c.text
-                break
-    return _clean(text)
+    if text is not None:
+        text = text.strip()
+        if text:
+            return text  # the usual case: bare text and no children
+    for c in el:
+        if c.tag == "value":
+            return _clean(c.text)
+    return None
 
 
 def _decimal(text: str) -> Decimal | None:
