@@ -94,3 +94,14 @@ def test_filing_is_frozen_value():
     assert f == parse_ownership(AMEND)
     with pytest.raises(AttributeError):
         f.document_type = "4"  # type: ignore[misc]
+
+
+def test_footnote_on_an_element_that_never_has_a_value_wrapper():
+    # transactionCode is bare text in every schema; a footnoteId may still sit inside it.
+    data = AMEND.replace(
+        b"<transactionCode>S</transactionCode>",
+        b'<transactionCode>S<footnoteId id="F2"/></transactionCode>',
+    )
+    row = parse_ownership(data).non_derivative_transactions[0]
+    assert row.code == "S"
+    assert row.footnotes["code"] == ("F2", "F1")  # its own first, then the container's
