@@ -297,12 +297,16 @@ def parse(
     json_out: JsonOpt = False,
 ) -> None:
     """Parse one local ownership document and print it."""
-    from .parse import ParseError, parse_ownership
+    from .parse import ParseError, check_size, parse_ownership
 
     try:
+        # Refuse an oversized file before reading it into memory (a stray multi-GB file).
+        check_size(file.stat().st_size, str(file))
         data = file.read_bytes()
     except OSError as e:
         fail(f"{file}: {e.strerror or e}")
+    except ParseError as e:
+        fail(str(e))
     try:
         filing = parse_ownership(data, source=str(file))
     except ParseError as e:

@@ -183,15 +183,12 @@ class Filing:
         )
 
 
-def _json_value(v: Any) -> Any:
-    if isinstance(v, Decimal):
-        # Exact text as filed; a JSON float could not keep "54.00" or 0.1 exact.
-        return str(v)
-    return v
-
-
 def row_to_dict(row: Row) -> dict[str, Any]:
-    d: dict[str, Any] = {name: _json_value(getattr(row, name)) for name in row.field_names}
+    d: dict[str, Any] = {}
+    for name in row.field_names:
+        v = getattr(row, name)
+        # Decimals as exact text as filed: a JSON float could not keep "54.00" or 0.1 exact.
+        d[name] = str(v) if type(v) is Decimal else v
     d["footnotes"] = {k: list(v) for k, v in row.footnotes.items()}
     return d
 

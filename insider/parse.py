@@ -8,7 +8,9 @@ differ in which elements exist, not in what a given name means.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import threading
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -27,6 +29,8 @@ from .models import (
 # Real ownership documents are a few kB; full .txt submissions with exhibits a few MB.
 MAX_BYTES = 25 * 1024 * 1024
 
+_MAX_REASON = 300
+
 DOCUMENT_TYPES = frozenset({"3", "3/A", "4", "4/A", "5", "5/A"})
 
 
@@ -35,9 +39,13 @@ class ParseError(ValueError):
 
     def __init__(self, reason: str, source: str | None = None) -> None:
         reason = " ".join(str(reason).split())
+        # lxml quotes tag and entity names from the document: keep a hostile one short.
+        if len(reason) > _MAX_REASON:
+            reason = reason[: _MAX_REASON - 3] + "..."
         self.reason = reason
         self.source = source
-        super().__init__(f"{source}: {reason}" if source else reason)
+        where = " ".join(str(source).split()) if source else None  # even "a\nb.xml"
+        super().__init__(f"{where}: {reason}" if where else reason)
 
 
 # Leaf elements of a table row -> field name.
@@ -78,6 +86,24 @@ _ROW_TAGS = {
     "derivativeTransaction": ("derivative", "transaction"),
     "derivativeHolding": ("derivative", "holding"),
 }
+# Schema X0101 (2003) has one row element per table, `nonDerivativeSecurity` /
+# `derivativeSecurity`, for trades and holdings alike (iangow/edgar issue #42). Such a row is
+# a transaction when it carries anything only a transaction has, otherwise a holding.
+_X0101_ROWS = {
+    "nonDerivativeSecurity": "non_derivative",
+    "derivativeSecurity": "derivative",
+}
+_TRANSACTION_ONLY = frozenset(
+    {
+        "transaction_date",
+        "deemed_execution_date",
+        "code",
+        "shares",
+        "total_value",
+        "price_per_share",
+        "acquired_disposed",
+    }
+)
 _OWNER_FIELDS = {
     "rptOwnerCik": "cik",
     "rptOwnerName": "name",
@@ -98,22 +124,44 @@ _OWNER_BOOLS = frozenset({"is_director", "is_officer", "is_ten_percent_owner", "
 _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _US_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ACCESSION_RE = re.compile(rb"ACCESSION[ -]NUMBER:\s*(\d{10}-\d{2}-\d{6})")
-_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+_ROOT_OPEN = b"<ownershipDocument"
+_ROOT_CLOSE = b"</ownershipDocument>"
+# How a full EDGAR .txt submission may begin once a PEM header is out of the way.
+_SGML_TAGS = (b"<SEC-DOCUMENT", b"<DOCUMENT", b"<SEC-HEADER", b"<IMS-DOCUMENT", b"<XML>")
+
+# One parser per thread: building an XMLParser costs about as much as parsing a small
+# filing, and lxml parsers must not be shared between threads. Its configuration never
+# changes, so this is the only state the module keeps.
+_local = threading.local()
 
 
 def _parser() -> etree.XMLParser:
-    # No DTD, no entities, no network: a filing is data, never instructions to fetch.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        remove_blank_text=True,
-        collect_ids=False,
-    )
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        # No DTD, no entities, no network: a filing is data, never instructions to fetch.
+        # huge_tree=False keeps libxml2's limits on depth and text node size.
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+            remove_blank_text=True,
+            collect_ids=False,
+        )
+        _local.parser = parser
+    return parser
+
+
+def check_size(size: int, source: str | None = None) -> None:
+    """Raise ParseError for a document over MAX_BYTES (callers can check before reading)."""
+    if size > MAX_BYTES:
+        raise ParseError(
+            f"document is {size / 1048576:.1f} MB, over the {MAX_BYTES // 1048576} MB limit",
+            source,
+        )
 
 
 def parse_ownership(data: bytes, source: str | None = None) -> Filing:
@@ -121,58 +169,94 @@ def parse_ownership(data: bytes, source: str | None = None) -> Filing:
 
     Raises `ParseError` (one line, with `source` if given) for anything unreadable.
     """
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise ParseError(f"expected bytes, got {type(data).__name__}", source)
-    data = bytes(data)
-    if len(data) > MAX_BYTES:
-        raise ParseError(
-            f"document is {len(data) / 1048576:.1f} MB, over the {MAX_BYTES // 1048576} MB limit",
-            source,
-        )
-    xml = _extract_xml(data, source)
+    if not isinstance(data, bytes):
+        if not isinstance(data, (bytearray, memoryview)):
+            raise ParseError(f"expected bytes, got {type(data).__name__}", source)
+        data = bytes(data)
+    check_size(len(data), source)
+    xml, sgml = _extract_xml(data, source)
     try:
         root = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as e:
+        if not sgml and _ROOT_CLOSE not in xml:
+            raise ParseError(f"truncated: no closing </ownershipDocument> ({e})", source) from None
         raise ParseError(f"malformed XML: {e}", source) from None
-    except (ValueError, TypeError) as e:
+    except (etree.LxmlError, ValueError, TypeError, LookupError) as e:
         raise ParseError(f"unreadable XML: {e}", source) from None
-    if root.tag.startswith("{"):
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise ParseError("DTDs and entity declarations are not allowed", source)
+    tag = root.tag
+    if isinstance(tag, str) and tag.startswith("{"):
         _strip_namespaces(root)
-    if root.tag != "ownershipDocument":
-        raise ParseError(f"not an ownership document (root is <{root.tag}>)", source)
+        tag = root.tag
+    if tag != "ownershipDocument":
+        raise ParseError(f"not an ownership document (root element is <{tag}>)", source)
     accession = None
-    if not data.startswith(b"<"):
-        m = _ACCESSION_RE.search(data, 0, 4096)
+    if sgml:
+        m = _ACCESSION_RE.search(data, 0, 8192)
         accession = m.group(1).decode() if m else None
+    # Nothing below recurses or indexes blindly: any other exception is a bug, and the
+    # fuzz test (tests/test_parse_fuzz.py) is there to find it.
     return _filing(root, accession, source)
 
 
-def _extract_xml(data: bytes, source: str | None) -> bytes:
-    start = data.find(b"<ownershipDocument")
-    if start == -1:
-        if data.lstrip()[:1] != b"<" and b"<XML>" not in data:
-            raise ParseError("not XML (no markup found)", source)
-        raise ParseError("not an ownership document (no <ownershipDocument> element)", source)
-    end = data.rfind(b"</ownershipDocument>")
-    if end == -1 or end < start:
-        raise ParseError("truncated: no closing </ownershipDocument>", source)
-    begin = start
-    decl = data.rfind(b"<?xml", 0, start)
-    # Keep the XML declaration (it may name a non-UTF-8 encoding) unless it belongs to
-    # something before an SGML <XML> wrapper.
-    if decl != -1 and data.find(b"<XML>", decl, start) == -1:
-        begin = decl
-    xml = data[begin : end + len(b"</ownershipDocument>")]
-    for bad in _FORBIDDEN:
-        if bad in xml:
-            raise ParseError("DTDs and entity declarations are not allowed", source)
-    return xml
+def _extract_xml(data: bytes, source: str | None) -> tuple[bytes, bool]:
+    """The XML to parse, and whether it came out of an SGML (.txt) submission.
+
+    A raw document is parsed whole, so a wrong root element is reported as such. In a
+    full submission the ownership XML sits in an `<XML>` block, often indented or after
+    CR-only line breaks; anything around it (PEM and SGML headers, exhibits) is not XML.
+    """
+    head = data[:256].lstrip()
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip()
+    if not head:
+        raise ParseError("empty document", source)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError("UTF-16 documents are not supported (EDGAR files UTF-8/ASCII)", source)
+    if head[:1] == b"<" and not head.startswith(_SGML_TAGS):
+        # libxml2 wants the XML declaration at the very start: drop a UTF-8 byte order
+        # mark (UTF-8 is the default anyway) and leading blank lines some filers leave.
+        xml = data
+        if xml.startswith(b"\xef\xbb\xbf"):
+            xml = xml[3:]
+        if xml[:1].isspace():
+            xml = xml.lstrip()
+        sgml = False
+    else:
+        start = data.find(_ROOT_OPEN)
+        if start == -1:
+            if head[:1] != b"<":
+                raise ParseError("not XML (does not start with markup)", source)
+            raise ParseError("not an ownership document (no <ownershipDocument> in it)", source)
+        end = data.find(_ROOT_CLOSE, start)
+        if end == -1:
+            raise ParseError("truncated: no closing </ownershipDocument>", source)
+        # Keep an XML declaration that belongs to this block (it may name the encoding);
+        # one before the block's <XML> tag belongs to something else.
+        begin = start
+        decl = data.rfind(b"<?xml", 0, start)
+        if decl != -1 and data.find(b"<XML>", decl, start) == -1:
+            begin = decl
+        xml = data[begin : end + len(_ROOT_CLOSE)]
+        sgml = True
+    # lxml would not expand entities anyway (resolve_entities=False), but a document
+    # type declaration has no place in a filing: refuse it before libxml2 reads it. It can
+    # only stand before the root element, so only the prolog is searched (searching the
+    # whole document for "<!" costs as much as a third of lxml's parse); parse_ownership
+    # checks the parsed tree for a DTD as well, in case the prolog search was fooled.
+    root_at = xml.find(_ROOT_OPEN)
+    prolog_end = root_at if root_at != -1 else len(xml)
+    if xml.find(b"<!DOCTYPE", 0, prolog_end) != -1 or xml.find(b"<!ENTITY", 0, prolog_end) != -1:
+        raise ParseError("DTDs and entity declarations are not allowed", source)
+    return xml, sgml
 
 
 def _strip_namespaces(root: etree._Element) -> None:
     for el in root.iter():
-        if isinstance(el.tag, str) and el.tag.startswith("{"):
-            el.tag = el.tag.split("}", 1)[1]
+        tag = el.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            el.tag = tag.split("}", 1)[1]
 
 
 def _clean(text: str | None) -> str | None:
@@ -189,33 +273,28 @@ def _collapse(text: str | None) -> str | None:
     return text or None
 
 
-def _value_and_notes(el: etree._Element) -> tuple[str | None, list[str]]:
-    """The text of a field element (wrapped in <value> or bare) and its footnote ids."""
-    text = None
-    notes: list[str] = []
-    has_children = False
+def _simple(el: etree._Element) -> str | None:
+    """Text of a header element: bare, or wrapped in <value> like table fields."""
+    text = el.text
+    if text is not None:
+        text = text.strip()
+        if text:
+            return text  # the usual case: bare text and no children
     for c in el:
-        has_children = True
-        tag = c.tag
-        if tag == "value":
-            text = c.text
-        elif tag == "footnoteId":
-            fid = c.get("id")
-            if fid:
-                notes.append(fid.strip())
-    if not has_children:
-        text = el.text
-    return _clean(text), notes
+        if c.tag == "value":
+            return _clean(c.text)
+    return None
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    if text is None:
-        return None
-    t = text.replace(",", "").lstrip("$").strip()
+def _decimal(text: str) -> Decimal | None:
     try:
-        d = Decimal(t)
+        d = Decimal(text)
     except InvalidOperation:
-        return None
+        # Rare: "1,000" or "$54.00" typed by a filer. Anything else is not a number.
+        try:
+            d = Decimal(text.replace(",", "").replace("$", "").strip())
+        except InvalidOperation:
+            return None
     return d if d.is_finite() else None
 
 
@@ -231,75 +310,129 @@ def _date(text: str | None) -> str | None:
     return text  # keep what was filed; reports flag what looks wrong
 
 
+_BOOL_WORDS = {
+    "1": True, "true": True, "y": True, "yes": True,
+    "0": False, "false": False, "n": False, "no": False,
+}  # fmt: skip
+
+
 def _bool(text: str | None) -> bool | None:
     if text is None:
         return None
-    t = text.strip().lower()
-    if t in ("1", "true", "y", "yes"):
-        return True
-    if t in ("0", "false", "n", "no"):
-        return False
-    return None
+    value = _BOOL_WORDS.get(text)  # the common case: "0", "1", "true", "false" as filed
+    if value is None:
+        value = _BOOL_WORDS.get(text.strip().lower())
+    return value
 
 
-def _convert(name: str, text: str | None) -> object:
-    if name in DECIMAL_FIELDS:
-        return _decimal(text)
-    if name in DATE_FIELDS:
-        return _date(text)
-    if name in BOOL_FIELDS:
-        return _bool(text)
-    return text
+# Field name -> converter from stripped text; fields not listed stay text.
+_CONVERT = {
+    **{name: _decimal for name in DECIMAL_FIELDS},
+    **{name: _date for name in DATE_FIELDS},
+    **{name: _bool for name in BOOL_FIELDS},
+}
+# Row's value fields in declaration order (after table and kind, before footnotes): the
+# parser fills a list by position and calls Row positionally, the cheapest way to build it.
+_ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Row))
+if _ROW_FIELDS[:2] != ("table", "kind"):  # a guard for whoever reorders models.Row
+    raise ImportError("insider.models.Row must start with the fields table, kind")
+_ROW_VALUE_FIELDS = _ROW_FIELDS[2 : _ROW_FIELDS.index("footnotes")]
+_N_ROW_VALUES = len(_ROW_VALUE_FIELDS)
+_SLOT = {name: i for i, name in enumerate(_ROW_VALUE_FIELDS)}
+_LEAF_INDEX = {tag: _SLOT[name] for tag, name in _LEAF.items()}
+_CONVERT_SLOTS = tuple((_SLOT[name], conv) for name, conv in _CONVERT.items())
+_TRANSACTION_ONLY_SLOTS = tuple((_SLOT[name], name) for name in sorted(_TRANSACTION_ONLY))
+# Where a footnoteId's parent element sends it: a field, or a container's main field.
+_NOTE_TARGET = {**_LEAF, **_CONTAINER}
 
 
-def _row(el: etree._Element, table: str, kind: str) -> Row:
-    values: dict[str, object] = {}
-    notes: dict[str, list[str]] = {}
+def _row(el: etree._Element, table: str, kind: str | None) -> Row:
+    """One table row, read in a single flat walk over its descendants.
 
-    def leaf(child: etree._Element, name: str) -> None:
-        text, fns = _value_and_notes(child)
-        if text is not None:
-            values[name] = _convert(name, text)
-        if fns:
-            notes.setdefault(name, []).extend(fns)
-
-    for child in el:
-        tag = child.tag
-        name = _LEAF.get(tag)
-        if name is not None:
-            leaf(child, name)
+    Document order puts a field element right before its <value>, so `slot` remembers
+    which field the next <value> fills; containers reset it. A <footnoteId> asks its
+    parent (rare, so the extra lookup is cheap) which field it explains. No recursion,
+    no per-element closures, values kept in a list in Row's field order so the Row is
+    built with positional arguments: this loop is where the parser spends its time.
+    """
+    vals: list[object] = [None] * _N_ROW_VALUES
+    # field -> footnote ids as the keys of a dict: ordered, and deduplicated in O(1) (a
+    # list would make a document with 10**6 ids on one field take forever).
+    notes: dict[str, dict[str, None]] = {}
+    slot = -1
+    index = _LEAF_INDEX
+    it = el.iter()
+    next(it)  # the row element itself
+    for e in it:
+        tag = e.tag
+        if tag == "value":
+            if slot >= 0:
+                text = e.text
+                if text is not None:
+                    text = text.strip()
+                    if text:
+                        vals[slot] = text
             continue
-        main = _CONTAINER.get(tag)
-        if main is None:
-            continue
-        for sub in child:
-            stag = sub.tag
-            if stag == "footnoteId":
-                fid = sub.get("id")
+        if tag == "footnoteId":
+            # A footnoteId straight under the row element has no field to explain; the
+            # schema never puts one there, so it is dropped rather than guessed at.
+            parent = e.getparent()
+            name = _NOTE_TARGET.get(parent.tag) if parent is not None else None
+            fid = e.get("id")
+            if name is not None and fid:
+                fid = fid.strip()
                 if fid:
-                    notes.setdefault(main, []).append(fid.strip())
-                continue
-            sname = _LEAF.get(stag)
-            if sname is not None:
-                leaf(sub, sname)
-    return Row(
-        table=table,
-        kind=kind,
-        footnotes={k: tuple(v) for k, v in notes.items()},
-        **values,  # type: ignore[arg-type]
-    )
+                    ids = notes.get(name)
+                    if ids is None:
+                        notes[name] = {fid: None}
+                    else:
+                        ids[fid] = None
+            continue
+        slot = index.get(tag, -1)
+        if slot >= 0:
+            text = e.text  # a bare value, as some filers write it (no <value> wrapper)
+            if text is not None:
+                text = text.strip()
+                if text:
+                    vals[slot] = text
+    for i, conv in _CONVERT_SLOTS:
+        text = vals[i]
+        if text is not None:
+            vals[i] = conv(text)
+    if kind is None:  # an X0101 row: decide from what it carries
+        kind = "holding"
+        for i, name in _TRANSACTION_ONLY_SLOTS:
+            if vals[i] is not None or name in notes:
+                kind = "transaction"
+                break
+    footnotes = {k: tuple(v) for k, v in notes.items()}
+    return Row(table, kind, *vals, footnotes=footnotes)  # type: ignore[arg-type]
 
 
 def _owner(el: etree._Element) -> ReportingOwner:
     values: dict[str, object] = {}
-    for part in el:
-        for c in part:
-            name = _OWNER_FIELDS.get(c.tag)
-            if name is None:
-                continue
-            text, _ = _value_and_notes(c)
-            values[name] = _bool(text) if name in _OWNER_BOOLS else text
-    return ReportingOwner(**values)  # type: ignore[arg-type]
+    fields = _OWNER_FIELDS
+    for c in el.iter():
+        name = fields.get(c.tag)
+        if name is None:
+            continue
+        text = c.text  # owner fields are bare text; _simple copes with a <value> wrapper
+        text = _simple(c) if text is None else (text.strip() or None)
+        values[name] = _bool(text) if name in _OWNER_BOOLS else text
+    return ReportingOwner(values.pop("cik", None), values.pop("name", None), **values)  # type: ignore[arg-type]
+
+
+def _footnote_text(el: etree._Element) -> str:
+    """Footnote text with whitespace collapsed; most footnotes are one plain text node."""
+    text = el.text if not len(el) else "".join(el.itertext())
+    if text is None:
+        return ""
+    # Collapsing costs a split and a join of the whole text; skip it when there is nothing
+    # to collapse. XML text cannot hold other ASCII whitespace (\v, \f, \x1c-\x1f).
+    if text.isascii() and "  " not in text and "\n" not in text and "\r" not in text:
+        if "\t" not in text:
+            return text.strip()
+    return " ".join(text.split())
 
 
 def _filing(root: etree._Element, accession: str | None, source: str | None) -> Filing:
@@ -314,13 +447,18 @@ def _filing(root: etree._Element, accession: str | None, source: str | None) -> 
         tag = el.tag
         if tag == "reportingOwner":
             owners.append(_owner(el))
-        elif tag in ("nonDerivativeTable", "derivativeTable"):
+        elif tag == "nonDerivativeTable" or tag == "derivativeTable":
             for r in el:
                 key = _ROW_TAGS.get(r.tag)
                 if key is not None:
                     tables[key].append(_row(r, *key))
+                    continue
+                table = _X0101_ROWS.get(r.tag)
+                if table is not None:
+                    row = _row(r, table, None)
+                    tables[(table, row.kind)].append(row)
         elif tag == "issuer":
-            vals = {c.tag: _value_and_notes(c)[0] for c in el}
+            vals = {c.tag: _simple(c) for c in el}
             issuer = Issuer(
                 vals.get("issuerCik"), vals.get("issuerName"), vals.get("issuerTradingSymbol")
             )
@@ -329,23 +467,23 @@ def _filing(root: etree._Element, accession: str | None, source: str | None) -> 
                 if fn.tag == "footnote":
                     fid = (fn.get("id") or "").strip()
                     if fid:
-                        footnotes[fid] = _collapse("".join(fn.itertext())) or ""
+                        footnotes[fid] = _footnote_text(fn)
         elif tag == "ownerSignature":
-            vals = {c.tag: _value_and_notes(c)[0] for c in el}
+            vals = {c.tag: _simple(c) for c in el}
             signatures.append(
                 Signature(vals.get("signatureName"), _date(vals.get("signatureDate")))
             )
         elif tag == "remarks":
             top["remarks"] = _collapse("".join(el.itertext()))
         elif isinstance(tag, str):
-            top[tag] = _value_and_notes(el)[0]
+            top[tag] = _simple(el)
 
     doc_type = top.get("documentType")
     if doc_type is None:
         raise ParseError("not an ownership document (no documentType)", source)
     doc_type = doc_type.upper().replace(" ", "")
     if doc_type not in DOCUMENT_TYPES:
-        raise ParseError(f"unknown documentType {doc_type!r}", source)
+        raise ParseError(f"unknown documentType {doc_type[:20]!r}", source)
 
     return Filing(
         document_type=doc_type,
