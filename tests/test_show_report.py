@@ -31,8 +31,6 @@ HERZOG_ACC = "0009999901-07-000001"
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("corpus") / "insider.db"
-    # TSLA before SNOW: the mirror's placeholder accession 0009999999-23-000001 is both
-    # TSLA's Form 4 (Musk) and SNOW's Form 5, so the second one is skipped as stored.
     for t in ("AIV", "AAPL", "TSLA", "LRCX", "SNOW"):
         r = run("sync", t, "--edgar", str(MIRROR), "--db", str(db))
         assert r.returncode == 0, r.stderr
@@ -473,7 +471,11 @@ def test_company_snow_joint_and_since(corpus_db: Path):
     data = json.loads(
         run("company", "SNOW", "--since", "2022-01-01", "--db", str(corpus_db), "--json").stdout
     )
-    assert [p["owner_name"] for p in data["insiders"]] == ["Scarpelli Michael"]
+    # McMahon's Form 5 (period 2022-01-31) reports holdings inside the window; his gift of
+    # 2021-12-23 is outside it, so his net open-market figure stays zero.
+    insiders = {p["owner_name"]: p for p in data["insiders"]}
+    assert sorted(insiders) == ["McMahon John Dennis", "Scarpelli Michael"]
+    assert insiders["McMahon John Dennis"]["net_shares"] == "0"
     r = run("company", "NOPE", "--db", str(corpus_db))
     assert r.returncode == 1 and "no issuer 'NOPE'" in r.stderr
 

@@ -57,7 +57,7 @@ def test_reparse_equals_fresh_sync(fresh: Path, tmp_path: Path):
     assert dump(copy) != dump(fresh)
     db = store.connect(copy)
     result = store.reparse(db)
-    assert (result.filings, result.failed) == (13, 0)
+    assert (result.filings, result.failed) == (14, 0)
     db.conn.close()
     assert dump(copy) == dump(fresh)
 
@@ -85,7 +85,7 @@ def test_reparse_cli(fresh: Path, tmp_path: Path):
         [str(BIN), "reparse", "--db", str(copy)], capture_output=True, text=True, env=env
     )
     assert r.returncode == 0, r.stderr
-    assert "13 filings re-parsed, 0 failed" in r.stdout
+    assert "14 filings re-parsed, 0 failed" in r.stdout
     assert r.stderr == ""  # not a terminal: no progress bar
     assert dump(copy) == dump(fresh)
 
@@ -103,13 +103,13 @@ def test_reparse_records_documents_the_parser_rejects(fresh: Path, tmp_path: Pat
     con.close()
     db = store.connect(copy)
     result = store.reparse(db)
-    assert result.failed == 1 and result.filings == 12
+    assert result.failed == 1 and result.filings == 13
     reason = db.execute(
         "SELECT reason FROM sync_failures WHERE accession = ?", (LRCX_ORIG_META[1],)
     ).fetchone()[0]
     assert reason.startswith("reparse: ")
     # The amendment now counts on its own; nothing else is lost.
-    assert db.execute("SELECT count(*) FROM filings").fetchone() == (13,)
+    assert db.execute("SELECT count(*) FROM filings").fetchone() == (14,)
     assert db.execute(
         "SELECT count(*) FROM transactions WHERE issuer_ticker = 'LRCX'"
     ).fetchone() == (2,)
@@ -153,5 +153,5 @@ def test_reparse_progress_bar_on_a_terminal(fresh: Path, tmp_path: Path):
     finally:
         os.close(master)
     assert r.returncode == 0
-    assert "13 filings re-parsed" in r.stdout
+    assert "14 filings re-parsed" in r.stdout
     assert b"\x1b[?25l" in drawn  # the live display took the terminal (cursor hidden)
