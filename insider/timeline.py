@@ -56,7 +56,7 @@ def plot_png(lines: list[dict[str, Any]], path: str, title: str) -> None:
     except ImportError:
         raise RuntimeError(
             "--plot needs matplotlib, which insider does not install by default: "
-            "pip install matplotlib (into the same environment)"
+            "pip install 'insider[plot]' (or matplotlib) into the same environment"
         ) from None
     from datetime import date
 

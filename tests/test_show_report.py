@@ -647,7 +647,6 @@ def test_owner_with_a_filing_but_no_rows(tmp_path: Path):
 
 
 def test_plot_png(corpus_db: Path, tmp_path: Path):
-    pytest.importorskip("matplotlib")
     png = tmp_path / "musk.png"
     show(corpus_db, "musk", "--plot", str(png))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
