@@ -141,20 +141,33 @@ def owner_type(name: str | None) -> str:
 
 
 def find_owners(db: sqlite_utils.Database, query: str) -> list[dict[str, Any]]:
-    """Owners whose CIK is `query`, or whose name contains every word of it (any order).
-
-    The only name lookup in the project: switch it to FTS here when the store has it.
-    """
+    """Owners whose CIK is `query`, or whose name has every word of it (any order): as word
+    prefixes through owners_fts, else as substrings. The project's only name lookup."""
     q = query.strip()
     if q.isdigit():
         rows = db.execute(
             "SELECT cik, name FROM owners WHERE cik = ?", (f"{int(q):010d}",)
         ).fetchall()
     else:
-        # "thomas herzog" finds "HERZOG THOMAS M". LIKE is case-insensitive for ASCII.
+        # Word prefixes through the full-text index first ("thomas herz" finds "HERZOG
+        # THOMAS M" in milliseconds on a million owners); a substring scan only when that
+        # finds nothing ("ERZO").
+        from .schema import fts_query
+
+        match = fts_query(q)
+        rows = (
+            db.execute(
+                "SELECT o.cik, o.name FROM owners_fts JOIN owners o ON o.rowid = owners_fts.rowid"
+                " WHERE owners_fts MATCH ? ORDER BY o.name, o.cik",
+                (match,),
+            ).fetchall()
+            if match
+            else []
+        )
         words = q.split()
         if not words:
             return []
+    if not rows and not q.isdigit():
         where = " AND ".join("name LIKE ? ESCAPE '\\'" for _ in words)
         rows = db.execute(
             f"SELECT cik, name FROM owners WHERE {where} ORDER BY name, cik",

@@ -9,6 +9,7 @@ docs/schema.md describes every table, view and column (tests compare it with a r
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from .codes import CODES
@@ -379,3 +380,10 @@ def load_codes(conn: sqlite3.Connection) -> None:
         "INSERT OR REPLACE INTO transaction_codes(code, meaning) VALUES (?, ?)",
         sorted(CODES.items()),
     )
+
+
+def fts_query(text: str) -> str | None:
+    """Words -> an FTS5 query where every word must start a word of the name, any order:
+    'thomas herz' -> '"thomas"* AND "herz"*'. None when there is no word."""
+    words = re.findall(r"\w+", text)
+    return " AND ".join(f'"{w}"*' for w in words) or None

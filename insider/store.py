@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import sqlite3
 import time
 import zlib
@@ -30,6 +29,7 @@ import sqlite_utils
 
 from . import __version__, amend, flags, schema
 from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing
+from .schema import fts_query
 
 PARSER_VERSION = __version__
 SCHEMA_VERSION = schema.LATEST
@@ -585,13 +585,6 @@ def record_failure(
 def raw_xml(db: sqlite_utils.Database, accession: str) -> bytes | None:
     row = db.execute("SELECT raw_xml FROM filings WHERE accession = ?", (accession,)).fetchone()
     return zlib.decompress(row[0]) if row else None
-
-
-def fts_query(text: str) -> str | None:
-    """Words -> an FTS5 query where every word must start a word of the name, any order:
-    'thomas herz' -> '"thomas"* AND "herz"*'. None when there is no word."""
-    words = re.findall(r"\w+", text)
-    return " AND ".join(f'"{w}"*' for w in words) or None
 
 
 def find_owner_ciks(db: sqlite_utils.Database, query: str, limit: int = 100) -> list[str]:
