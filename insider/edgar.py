@@ -299,11 +299,12 @@ class Edgar:
 
         transient = 0
         limited = 0
+        session = self._session()  # set up before taking a slot: the slot is the send time
         while True:
             sent_at = self.limiter.acquire()
             self._count()
             try:
-                resp = self._session().get(url, timeout=self.timeout)
+                resp = session.get(url, timeout=self.timeout)
                 status = resp.status_code
                 body = resp.content  # reads (and un-gzips) the whole body, or raises
             except requests.RequestException as e:

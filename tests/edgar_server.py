@@ -63,6 +63,7 @@ class Request:
     client: tuple[str, int]
     status: int = 0
     fault: str | None = None
+    done: float = 0.0  # time.monotonic() when the answer was sent (or cut)
 
 
 @dataclass
@@ -107,9 +108,7 @@ class EdgarServer:
         class Handler(_Handler):
             server_obj = owner
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 64
+        self._server = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
@@ -190,6 +189,11 @@ class EdgarServer:
         return best
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # listen() backlog: dropped SYNs would arrive 1 s late
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
     server_obj: EdgarServer
@@ -210,6 +214,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         try:
             self._answer(srv, path, fault, req)
         finally:
+            req.done = time.monotonic()
             srv._record(req)
 
     def _answer(self, srv: EdgarServer, path: str, fault: Fault | None, req: Request) -> None:
