@@ -193,6 +193,9 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # listen() backlog: dropped SYNs would arrive 1 s late
 
+    def handle_error(self, request, client_address) -> None:
+        pass  # clients killed mid-answer (the kill tests) are expected
+
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
@@ -206,6 +209,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         t = time.monotonic()
         path = urlsplit(self.path).path.lstrip("/")
         req = Request(t, "GET", path, dict(self.headers.items()), self.client_address)
+        srv._record(req)  # at arrival; status and done are filled in below
         fault = srv._pick_fault(path)
         req.fault = fault.kind if fault else None
         delay = srv.latency + (fault.delay if fault else 0.0)
@@ -215,7 +219,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._answer(srv, path, fault, req)
         finally:
             req.done = time.monotonic()
-            srv._record(req)
 
     def _answer(self, srv: EdgarServer, path: str, fault: Fault | None, req: Request) -> None:
         kind = fault.kind if fault else None

@@ -4,7 +4,6 @@ what a sync does when EDGAR refuses, breaks or sends garbage."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from edgar_server import IssuerSpec, build_mirror
