@@ -98,6 +98,7 @@ class RateLimiter:
         self.window = (window if rate >= 1 else 1.0 / rate) + margin
         self.stamps: deque[float] = deque()
         self.lock = threading.Lock()
+        self.cond = threading.Condition(self.lock)
         self.stop = stop or threading.Event()
         self.clock = clock
         self.paused_until = 0.0
@@ -105,26 +106,27 @@ class RateLimiter:
         self.strikes = 0
         self.pauses: list[float] = []  # every pause taken, in seconds (for the summary, tests)
 
-    def _sleep(self, seconds: float) -> None:
-        if self.stop.wait(max(0.0, seconds)):
-            raise Cancelled("interrupted")
-
     def acquire(self) -> float:
-        """Wait for a slot; return its time (monotonic)."""
-        with self.lock:
+        """Wait for a slot; return its time (monotonic). Waiting releases the lock, so a
+        "slow down" noted meanwhile by another thread holds this one back too."""
+        with self.cond:
             while True:
                 if self.stop.is_set():
                     raise Cancelled("interrupted")
                 now = self.clock()
                 if now < self.paused_until:
-                    self._sleep(self.paused_until - now)
+                    self.cond.wait(self.paused_until - now)
                     continue
                 while self.stamps and now - self.stamps[0] >= self.window:
                     self.stamps.popleft()
                 if len(self.stamps) < self.n:
                     self.stamps.append(now)
                     return now
-                self._sleep(self.window - (now - self.stamps[0]))
+                self.cond.wait(self.window - (now - self.stamps[0]))
+
+    def wake(self) -> None:
+        with self.cond:
+            self.cond.notify_all()
 
     def pause(self, seconds: float) -> None:
         with self.lock:
@@ -153,10 +155,13 @@ class RateLimiter:
             self.pauses.append(seconds)
             return seconds
 
-    def succeeded(self) -> None:
+    def succeeded(self, sent_at: float) -> None:
+        """A request sent after the last pause began went through: the block is over.
+        (One sent before it proves nothing.)"""
         if self.strikes:
             with self.lock:
-                self.strikes = 0
+                if sent_at >= self.pause_started:
+                    self.strikes = 0
 
 
 class Edgar:
@@ -237,6 +242,7 @@ class Edgar:
     def cancel(self) -> None:
         """Wake every thread waiting on the limiter or a back-off; they raise `Cancelled`."""
         self.stop.set()
+        self.limiter.wake()
 
     def close(self) -> None:
         with self._count_lock:
@@ -318,13 +324,16 @@ class Edgar:
                 self._wait(transient, None)
                 continue
             if status == 200:
-                self.limiter.succeeded()
+                self.limiter.succeeded(sent_at)
                 return body
             if status == 429 or (status == 403 and _RATE_LIMIT_TEXT.search(body[:8192])):
                 limited += 1
                 if limited > self.rate_limit_retries:
+                    why = "rate limit"
+                    if b"Undeclared Automated Tool" in body[:8192]:
+                        why = f"undeclared tool: User-Agent {redact_user_agent(self.user_agent)!r}"
                     raise RateLimited(
-                        f"EDGAR kept refusing requests (HTTP {status}: rate limit) through "
+                        f"EDGAR kept refusing requests (HTTP {status}, {why}) through "
                         f"{self.rate_limit_retries} back-offs; stored filings are kept, "
                         "run the same sync later to resume"
                     )

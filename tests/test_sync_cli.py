@@ -286,3 +286,19 @@ def test_sigkill_at_several_points_then_resume_gives_the_same_db(tmp_path, edgar
     assert srv.count("Archives/*") == 40 - stored  # only what was missing
     assert check_consistent(db) == 40
     assert dump(db) == expected
+
+
+def test_edgar_refusing_for_good_stops_with_one_line_user_agent_masked(tmp_path, edgar_server):
+    m = build_mirror([IssuerSpec(ACME, "ACME", n=4)])
+    srv = edgar_server(m)
+    # "Undeclared Automated Tool" on every filing, with a tiny Retry-After to keep it fast.
+    srv.add_fault("403-tool", "Archives/*", skip=1, times=None, retry_after=0.01)
+    r = run("ACME", "--edgar", srv.url, "--db", str(tmp_path / "i.db"), "--user-agent", UA)
+    assert r.returncode == 1
+    assert one_line(r.stderr) and "kept refusing" in r.stderr
+    assert "Jane Tester <e-mail>" in r.stderr
+    assert "jane.tester@example.com" not in r.stdout + r.stderr
+    # Stored in list order: the one let through is kept if nothing before it was refused.
+    con = sqlite3.connect(tmp_path / "i.db")
+    assert con.execute("SELECT count(*) FROM filings").fetchone()[0] <= 1
+    assert con.execute("SELECT count(*) FROM sync_failures").fetchone() == (0,)

@@ -122,7 +122,9 @@ def test_403_storm_is_one_back_off_for_all_threads(db, edgar_server):
     p = e.limiter.pauses
     # Requests already in flight when a pause began wait it out without lengthening it:
     # a few doubling pauses for the whole client, not one per refused request.
-    assert p == [0.1 * 2**k for k in range(len(p))] and 1 <= len(p) <= 4, p
+    # (A straggler refused after a success starts again from the first pause.)
+    assert 1 <= len(p) <= 4 and p[0] == 0.1, p
+    assert all(x in (0.1, 0.2, 0.4, 0.8) for x in p), p
     assert srv.max_in_window(1.0) <= 10
     # After each refusal is answered, nothing new reaches the server before its pause ends.
     reqs = sorted(srv.requests, key=lambda q: q.t)
