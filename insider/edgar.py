@@ -314,6 +314,8 @@ class Edgar:
                 status = resp.status_code
                 body = resp.content  # reads (and un-gzips) the whole body, or raises
             except requests.RequestException as e:
+                if isinstance(e, ValueError):  # a bad URL or header: retrying cannot help
+                    raise EdgarError(f"{url}: {_first_line(e)}") from None
                 # Refused/reset connections, timeouts, bodies cut short (fewer bytes than
                 # Content-Length), broken gzip: transient, retried a bounded number of times.
                 transient += 1

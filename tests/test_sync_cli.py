@@ -302,3 +302,10 @@ def test_edgar_refusing_for_good_stops_with_one_line_user_agent_masked(tmp_path,
     con = sqlite3.connect(tmp_path / "i.db")
     assert con.execute("SELECT count(*) FROM filings").fetchone()[0] <= 1
     assert con.execute("SELECT count(*) FROM sync_failures").fetchone() == (0,)
+
+
+def test_bad_edgar_url_is_one_line_at_once(tmp_path):
+    t = time.monotonic()
+    r = run("ACME", "--edgar", "http://127.0.0.1:notaport", "--db", str(tmp_path / "i.db"))
+    assert r.returncode == 1 and one_line(r.stderr), r.stderr
+    assert time.monotonic() - t < 10

@@ -4,6 +4,7 @@ what a sync does when EDGAR refuses, breaks or sends garbage."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from edgar_server import IssuerSpec, build_mirror
@@ -260,3 +261,38 @@ def test_user_agent_and_gzip_on_every_request(db, edgar_server):
     for q in srv.requests:
         assert q.headers.get("User-Agent") == UA
         assert "gzip" in q.headers.get("Accept-Encoding", "")
+
+
+def test_timeouts_are_retried(db, edgar_server):
+    m = build_mirror([IssuerSpec(ACME, "ACME", n=2)])
+    srv = edgar_server(m)
+    target = m.filings[0].path(ACME)
+    srv.add_fault("slow", target, times=1, delay=0.6)
+    r = sync(db, fast_client(srv, timeout=0.3), ["ACME"])
+    assert (r.new, r.failed) == (2, 0)
+    assert srv.count(target) == 2
+
+
+def test_server_gone_is_one_clear_error_after_bounded_retries():
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    e = Edgar(f"http://127.0.0.1:{port}", UA, backoff=0.01, retries=2)
+    with pytest.raises(EdgarError, match=r"connection failed after 2 retries") as exc:
+        e.get("files/company_tickers.json")
+    assert "\n" not in str(exc.value)
+    assert e.requests == 3
+
+
+def test_retry_after_as_seconds_or_http_date():
+    from email.utils import formatdate
+
+    from insider.edgar import _retry_after
+
+    assert _retry_after("7") == 7.0
+    assert _retry_after(None) is None and _retry_after("soon") is None
+    later = _retry_after(formatdate(time.time() + 30, usegmt=True))
+    assert later is not None and 25 <= later <= 31
