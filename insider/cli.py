@@ -64,15 +64,22 @@ def sync(
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Try filings that failed before again.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress; print only failures (for cron).")
+    ] = False,
 ) -> None:
     """Fetch new Form 3/4/5 filings of issuers (or --owner insiders) into the database."""
+    import signal
+    import sqlite3
+
     from .edgar import Edgar, EdgarError, user_agent_from_env
-    from .sync import SyncError
+    from .sync import Interrupted, SyncError
     from .sync import sync as run_sync
 
-    if not targets and not owner:
+    if not targets and not owner and not retry_failed:
         fail("give a ticker or CIK (e.g. insider sync AIV) or --owner CIK")
+    if not rate > 0:
+        fail("--rate must be above 0")
     if rate > 10:
         fail("--rate cannot exceed 10 requests per second (SEC fair-access limit)")
     try:
@@ -80,43 +87,49 @@ def sync(
     except EdgarError as e:
         fail(str(e))
     database = _open_db(db)
+
+    def _term(signum, frame):  # SIGTERM (kill, systemd, cron timeouts) stops like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _term)
     progress, stop = _progress(quiet)
     try:
-        result = None
-        if targets:
-            result = run_sync(database, client, targets, progress=progress)
-        if owner:
-            r2 = run_sync(database, client, owner, by_owner=True, progress=progress)
-            result = _merge(result, r2)
+        result = run_sync(
+            database,
+            client,
+            targets or [],
+            owners=owner or [],
+            retry_failed=retry_failed,
+            progress=progress,
+        )
+    except (Interrupted, KeyboardInterrupt) as e:
+        stop()
+        new = e.result.new if isinstance(e, Interrupted) else 0
+        fail(
+            f"interrupted; {new} new filings stored this run are kept, run the same sync to resume",
+            130,
+        )
     except (SyncError, EdgarError) as e:
         stop()
         fail(str(e))
-    except KeyboardInterrupt:
+    except sqlite3.Error as e:
         stop()
-        fail("interrupted; every filing stored so far is kept, run the same sync to resume", 130)
+        fail(f"database {db}: {e}")
+    finally:
+        client.close()
     stop()
-    assert result is not None
-    print(result.summary(), file=sys.stderr if quiet else sys.stdout)
+    if not quiet or result.failed:
+        print(result.summary(), file=sys.stderr if quiet else sys.stdout)
     for acc, reason in result.failures[:20]:
         print(f"  failed {acc}: {reason}", file=sys.stderr)
+    if len(result.failures) > 20:
+        print(f"  ... and {len(result.failures) - 20} more (table sync_failures)", file=sys.stderr)
     if result.failed:
         raise typer.Exit(1)
 
 
-def _merge(a, b):
-    if a is None:
-        return b
-    a.new += b.new
-    a.skipped += b.skipped
-    a.failed += b.failed
-    a.fallbacks += b.fallbacks
-    a.requests = b.requests
-    a.seconds += b.seconds
-    a.failures += b.failures
-    return a
-
-
 def _progress(quiet: bool):
+    """A rich progress bar on stderr, only when stderr is a terminal."""
     if quiet or not sys.stderr.isatty():
         return None, lambda: None
     from rich.console import Console
@@ -124,7 +137,9 @@ def _progress(quiet: bool):
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TaskProgressColumn,
         TextColumn,
+        TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
@@ -132,7 +147,10 @@ def _progress(quiet: bool):
         TextColumn("filings"),
         BarColumn(),
         MofNCompleteColumn(),
+        TaskProgressColumn(),
         TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,

@@ -1,9 +1,11 @@
 """Talking to EDGAR (or an EDGAR-shaped folder / local URL): bytes in, nothing parsed here
 beyond JSON.
 
-Fair access is enforced here, once, for every thread: at most `rate` requests in any one-second
-window (never more than 10), a declared User-Agent for real hosts, back-off on the SEC's
-rate-limit answers and retries with jitter on transient failures.
+Fair access is enforced here, once, for every thread of the process: at most `rate` requests
+in any one-second window (never more than 10), a declared User-Agent for real hosts, a back-off
+shared by all threads when the SEC says "slow down" (403 rate-limit page or 429, honouring
+Retry-After), and a bounded number of retries with exponential backoff and jitter on 5xx and
+broken connections. No other code in insider talks HTTP.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -47,6 +50,14 @@ class UserAgentMissing(EdgarError):
     pass
 
 
+class RateLimited(EdgarError):
+    """EDGAR kept answering "slow down" through every back-off: stop the whole sync."""
+
+
+class Cancelled(EdgarError):
+    """The client was cancelled (Ctrl-C): every waiting or new request stops at once."""
+
+
 def raw_document_name(primary_document: str) -> str:
     """`xslF345X05/form4.xml` is EDGAR's rendered HTML; the raw XML is `form4.xml`."""
     return _XSL_FOLDER.sub("", primary_document)
@@ -57,44 +68,112 @@ def archive_path(cik: str | int, accession: str, filename: str) -> str:
 
 
 def redact_user_agent(ua: str) -> str:
-    """Logs never show the full contact: keep the first word and mask the e-mail."""
+    """Logs never show the full contact: the e-mail address is masked."""
     return re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", "<e-mail>", ua)
 
 
 class RateLimiter:
-    """At most `rate` acquisitions in any window of `window` seconds, across threads."""
+    """At most `rate` acquisitions in any window of one second, across all threads.
 
-    def __init__(self, rate: float = MAX_RATE, window: float = 1.0, margin: float = 0.02) -> None:
+    The window is widened by `margin` seconds: a request leaves the client a few
+    milliseconds after its slot is taken (thread switch, connection set-up), and that jitter
+    must not let the server see 11 arrivals inside one of its seconds. Below 1/s, one request
+    per 1/rate seconds.
+
+    `pause()` blocks every thread (the SEC blocks a client, not a thread). `stop` (an Event)
+    wakes every sleeper at once and makes it raise `Cancelled`.
+    """
+
+    def __init__(
+        self,
+        rate: float = MAX_RATE,
+        window: float = 1.0,
+        margin: float = 0.05,
+        stop: threading.Event | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be above 0")
         self.n = max(1, int(rate)) if rate >= 1 else 1
-        # Below 1/s: one request per 1/rate seconds.
-        self.window = window if rate >= 1 else 1.0 / rate
-        self.window += margin  # arrival jitter must not make the server count 11 in a second
+        self.window = (window if rate >= 1 else 1.0 / rate) + margin
         self.stamps: deque[float] = deque()
         self.lock = threading.Lock()
+        self.cond = threading.Condition(self.lock)
+        self.stop = stop or threading.Event()
+        self.clock = clock
         self.paused_until = 0.0
+        self.pause_started = float("-inf")
+        self.strikes = 0
+        self.pauses: list[float] = []  # every pause taken, in seconds (for the summary, tests)
 
-    def pause(self, seconds: float) -> None:
-        """Every thread waits: the SEC blocks the client, not the thread."""
-        with self.lock:
-            self.paused_until = max(self.paused_until, time.monotonic() + seconds)
-
-    def acquire(self) -> None:
-        with self.lock:
+    def acquire(self) -> float:
+        """Wait for a slot; return its time (monotonic). Waiting releases the lock, so a
+        "slow down" noted meanwhile by another thread holds this one back too."""
+        with self.cond:
             while True:
-                now = time.monotonic()
+                if self.stop.is_set():
+                    raise Cancelled("interrupted")
+                now = self.clock()
                 if now < self.paused_until:
-                    time.sleep(self.paused_until - now)
+                    self.cond.wait(self.paused_until - now)
                     continue
                 while self.stamps and now - self.stamps[0] >= self.window:
                     self.stamps.popleft()
                 if len(self.stamps) < self.n:
                     self.stamps.append(now)
-                    return
-                time.sleep(self.window - (now - self.stamps[0]))
+                    return now
+                self.cond.wait(self.window - (now - self.stamps[0]))
+
+    def wake(self) -> None:
+        with self.cond:
+            self.cond.notify_all()
+
+    def pause(self, seconds: float) -> None:
+        with self.lock:
+            now = self.clock()
+            self.pause_started = now
+            self.paused_until = max(self.paused_until, now + seconds)
+            self.pauses.append(seconds)
+
+    def slow_down(
+        self, sent_at: float, retry_after: float | None, base: float, cap: float
+    ) -> float:
+        """A "slow down" answer to a request sent at `sent_at`. Requests sent before the
+        current pause began were already in flight: they wait it out but do not lengthen
+        it. Otherwise the shared pause doubles (base, 2*base, ... up to cap) unless the
+        server said how long (Retry-After). Returns the pause now in force."""
+        with self.lock:
+            now = self.clock()
+            if sent_at < self.pause_started:
+                return max(0.0, self.paused_until - now)
+            self.strikes += 1
+            seconds = retry_after
+            if seconds is None:
+                seconds = min(cap, base * 2 ** (self.strikes - 1))
+            self.pause_started = now
+            self.paused_until = max(self.paused_until, now + seconds)
+            self.pauses.append(seconds)
+            return seconds
+
+    def succeeded(self, sent_at: float) -> None:
+        """A request sent after the last pause began went through: the block is over.
+        (One sent before it proves nothing.)"""
+        if self.strikes:
+            with self.lock:
+                if sent_at >= self.pause_started:
+                    self.strikes = 0
 
 
 class Edgar:
-    """EDGAR client over the real hosts, an http(s) base URL, or a local folder."""
+    """EDGAR client over the real hosts, an http(s) base URL, or a local folder.
+
+    Thread-safe: one `requests.Session` per thread (keep-alive, gzip), one shared limiter.
+    Knobs for tests and impatient users: `retries` (5xx/connection errors per request),
+    `backoff` (first retry delay, doubled each time, capped by `backoff_cap`, jittered
+    +-50%), `rate_limit_pause` (first shared pause after a 403/429 without Retry-After,
+    doubled up to `rate_limit_cap`), `rate_limit_retries` (slow-down answers one request
+    accepts before the sync is stopped with `RateLimited`).
+    """
 
     def __init__(
         self,
@@ -103,11 +182,13 @@ class Edgar:
         rate: float = MAX_RATE,
         *,
         retries: int = 5,
-        rate_limit_retries: int = 6,
         backoff: float = 0.5,
-        rate_limit_pause: float = 600.0,
-        timeout: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
+        backoff_cap: float = 30.0,
+        rate_limit_retries: int = 8,
+        rate_limit_pause: float = 15.0,
+        rate_limit_cap: float = 600.0,
+        timeout: float | tuple[float, float] = (10.0, 30.0),
+        margin: float = 0.05,
     ) -> None:
         self.folder: Path | None = None
         self.base = None
@@ -126,20 +207,27 @@ class Edgar:
         ua = (user_agent or "").strip()
         if self.real_host and (not ua or "@" not in ua):
             raise UserAgentMissing(UA_HELP)
+        if any(c in ua for c in "\r\n"):
+            raise EdgarError("the User-Agent must be one line")
         self.user_agent = ua or "insider (offline mirror)"
-        if rate <= 0:
+        if not rate > 0:
             raise EdgarError("--rate must be above 0")
-        self.limiter = RateLimiter(min(rate, MAX_RATE))
+        if rate > MAX_RATE:
+            raise EdgarError("--rate cannot exceed 10 requests per second (SEC fair-access limit)")
+        self.stop = threading.Event()
+        self.limiter = RateLimiter(rate, margin=margin, stop=self.stop)
         self.retries = retries
-        self.rate_limit_retries = rate_limit_retries
         self.backoff = backoff
+        self.backoff_cap = backoff_cap
+        self.rate_limit_retries = rate_limit_retries
         self.rate_limit_pause = rate_limit_pause
+        self.rate_limit_cap = rate_limit_cap
         self.timeout = timeout
-        self.sleep = sleep
         self._local = threading.local()
+        self._sessions: list[Any] = []
         self._count_lock = threading.Lock()
         self.requests = 0
-        self.fallbacks = 0
+        self.retried = 0
 
     # -- URLs -------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -150,8 +238,22 @@ class Edgar:
         host = SEC_DATA if path.startswith("submissions/") else SEC_WWW
         return f"{host}/{path}"
 
+    # -- life cycle -----------------------------------------------------------------------
+    def cancel(self) -> None:
+        """Wake every thread waiting on the limiter or a back-off; they raise `Cancelled`."""
+        self.stop.set()
+        self.limiter.wake()
+
+    def close(self) -> None:
+        with self._count_lock:
+            sessions, self._sessions = self._sessions, []
+        for s in sessions:
+            s.close()
+
     # -- fetching ---------------------------------------------------------------------
     def get(self, path: str) -> bytes:
+        if self.stop.is_set():
+            raise Cancelled("interrupted")
         if self.folder is not None:
             return self._read_file(path)
         return self._get_http(self.url(path))
@@ -161,7 +263,7 @@ class Edgar:
         try:
             return json.loads(data)
         except ValueError:
-            raise EdgarError(f"{path}: not valid JSON") from None
+            raise EdgarError(f"{self.url(path)}: not valid JSON") from None
 
     def _count(self) -> None:
         with self._count_lock:
@@ -175,7 +277,7 @@ class Edgar:
         self._count()
         try:
             return target.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise NotFound(f"{path}: not in the mirror ({self.folder})") from None
         except OSError as e:
             raise EdgarError(f"{path}: {e.strerror}") from None
@@ -194,6 +296,8 @@ class Edgar:
                 }
             )
             self._local.session = s
+            with self._count_lock:
+                self._sessions.append(s)
         return s
 
     def _get_http(self, url: str) -> bytes:
@@ -201,35 +305,46 @@ class Edgar:
 
         transient = 0
         limited = 0
+        session = self._session()  # set up before taking a slot: the slot is the send time
         while True:
-            self.limiter.acquire()
+            sent_at = self.limiter.acquire()
             self._count()
             try:
-                resp = self._session().get(url, timeout=self.timeout)
+                resp = session.get(url, timeout=self.timeout)
                 status = resp.status_code
-                body = resp.content
-            except (requests.ConnectionError, requests.Timeout) as e:
-                transient += 1
-                if transient > self.retries:
-                    raise EdgarError(f"{url}: connection failed: {_first_line(e)}") from None
-                self._wait(transient)
-                continue
+                body = resp.content  # reads (and un-gzips) the whole body, or raises
             except requests.RequestException as e:
+                if isinstance(e, ValueError):  # a bad URL or header: retrying cannot help
+                    raise EdgarError(f"{url}: {_first_line(e)}") from None
+                # Refused/reset connections, timeouts, bodies cut short (fewer bytes than
+                # Content-Length), broken gzip: transient, retried a bounded number of times.
                 transient += 1
                 if transient > self.retries:
-                    raise EdgarError(f"{url}: {_first_line(e)}") from None
-                self._wait(transient)
+                    raise EdgarError(
+                        f"{url}: {_kind(e)} after {self.retries} retries ({_first_line(e)})"
+                    ) from None
+                self._wait(transient, None)
                 continue
             if status == 200:
+                self.limiter.succeeded(sent_at)
                 return body
-            if status == 429 or (status == 403 and _RATE_LIMIT_TEXT.search(body[:4096])):
+            if status == 429 or (status == 403 and _RATE_LIMIT_TEXT.search(body[:8192])):
                 limited += 1
                 if limited > self.rate_limit_retries:
-                    raise EdgarError(f"{url}: EDGAR kept refusing (HTTP {status}, rate limit)")
-                pause = _retry_after(resp.headers.get("Retry-After"))
-                if pause is None:
-                    pause = min(self.rate_limit_pause, 10.0 * 2 ** (limited - 1))
-                self.limiter.pause(pause)
+                    why = "rate limit"
+                    if b"Undeclared Automated Tool" in body[:8192]:
+                        why = f"undeclared tool: User-Agent {redact_user_agent(self.user_agent)!r}"
+                    raise RateLimited(
+                        f"EDGAR kept refusing requests (HTTP {status}, {why}) through "
+                        f"{self.rate_limit_retries} back-offs; stored filings are kept, "
+                        "run the same sync later to resume"
+                    )
+                self.limiter.slow_down(
+                    sent_at,
+                    _retry_after(resp.headers.get("Retry-After")),
+                    self.rate_limit_pause,
+                    self.rate_limit_cap,
+                )
                 continue
             if status == 404:
                 raise NotFound(f"{url}: HTTP 404 not found")
@@ -237,13 +352,20 @@ class Edgar:
                 transient += 1
                 if transient > self.retries:
                     raise EdgarError(f"{url}: HTTP {status} after {self.retries} retries")
-                self._wait(transient)
+                self._wait(transient, _retry_after(resp.headers.get("Retry-After")))
                 continue
             raise EdgarError(f"{url}: HTTP {status}")
 
-    def _wait(self, attempt: int) -> None:
-        delay = self.backoff * 2 ** (attempt - 1)
-        self.sleep(delay * (0.5 + random.random()))
+    def _wait(self, attempt: int, retry_after: float | None) -> None:
+        if retry_after is not None:
+            delay = min(retry_after, self.rate_limit_cap)
+        else:
+            delay = min(self.backoff_cap, self.backoff * 2 ** (attempt - 1))
+            delay *= 0.5 + random.random()
+        with self._count_lock:
+            self.retried += 1
+        if self.stop.wait(delay):
+            raise Cancelled("interrupted")
 
     # -- EDGAR documents ----------------------------------------------------------------
     def company_tickers(self) -> dict[str, Any]:
@@ -257,17 +379,41 @@ class Edgar:
 
 
 def _retry_after(value: str | None) -> float | None:
+    """Retry-After is seconds or an HTTP date."""
     if not value:
         return None
+    value = value.strip()
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
         return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _kind(e: BaseException) -> str:
+    import requests
+
+    if isinstance(e, requests.Timeout):
+        return "timed out"
+    if isinstance(
+        e, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    ):
+        return "response cut short"
+    if isinstance(e, requests.ConnectionError):
+        return "connection failed"
+    return "request failed"
 
 
 def _first_line(e: BaseException) -> str:
     text = str(e).strip().splitlines()
-    return text[0] if text else type(e).__name__
+    line = text[0] if text else type(e).__name__
+    return line if len(line) <= 160 else line[:157] + "..."
 
 
 def user_agent_from_env(explicit: str | None = None) -> str | None:

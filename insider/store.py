@@ -629,3 +629,34 @@ def find_issuer_ciks(db: sqlite_utils.Database, query: str, limit: int = 100) ->
             (match, limit),
         )
     ]
+
+
+def failures(db: sqlite_utils.Database) -> list[dict]:
+    """Filings that failed to fetch or parse and are not stored yet (oldest first)."""
+    cur = db.execute(
+        "SELECT accession, issuer_cik, url, reason, failed_at, attempts FROM sync_failures "
+        "WHERE accession NOT IN (SELECT accession FROM filings) ORDER BY failed_at, accession"
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def cached_ticker(db: sqlite_utils.Database, ticker: str) -> tuple[str, str] | None:
+    """(cik, fetched_at) of a ticker in the company_tickers cache, or None."""
+    row = db.execute(
+        "SELECT cik, fetched_at FROM ticker_cache WHERE ticker = ?", (ticker,)
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def replace_ticker_cache(
+    db: sqlite_utils.Database, rows: Iterable[tuple[str, str, str | None]]
+) -> None:
+    """Replace the whole cache with (ticker, cik, title) rows, stamped now."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with _transaction(db):
+        db.conn.execute("DELETE FROM ticker_cache")
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO ticker_cache(ticker, cik, title, fetched_at) VALUES (?,?,?,?)",
+            [(t, c, title, now) for t, c, title in rows],
+        )

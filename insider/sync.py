@@ -1,14 +1,25 @@
-"""fetch -> parse -> store for an issuer or an insider: what is new, in what order, with what
-errors. Fetches run on a few threads (bounded by the shared rate limiter); parsing and the
-SQLite writes stay on the calling thread, one transaction per filing, so a kill at any moment
-loses at most the filing in flight and a re-run resumes.
+"""fetch -> parse -> store for issuers or insiders: what is new, in what order, with what
+errors.
+
+Requests, in order: company_tickers.json (only for a ticker missing from the DB cache or a
+cache older than a day), each CIK's submissions JSON and every older page it lists, then one
+request per new Form 3/4/5 (+/A) filing: its raw XML (EDGAR's `index.json` only when that
+404s). Stored accessions are skipped before any request is made.
+
+Fetches run on a few daemon threads (the shared rate limiter in edgar.py bounds them to
+10/s); parsing and SQLite writes stay on the calling thread, in list order, one transaction
+per filing with its raw XML. A kill at any moment loses at most the filing being written;
+a re-run fetches exactly what is missing.
 """
 
 from __future__ import annotations
 
+import queue
+import re
+import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,14 +27,33 @@ from typing import Any
 import sqlite_utils
 
 from . import store
-from .edgar import OWNERSHIP_FORMS, Edgar, EdgarError, NotFound, archive_path, raw_document_name
+from .edgar import (
+    OWNERSHIP_FORMS,
+    Cancelled,
+    Edgar,
+    EdgarError,
+    NotFound,
+    RateLimited,
+    archive_path,
+    raw_document_name,
+)
 from .parse import ParseError, parse_ownership
 
 TICKER_MAX_AGE = timedelta(days=1)
+_TICKER = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{0,11}$")
+_FOLDER_CIK = re.compile(r"Archives/edgar/data/(\d+)/")
 
 
 class SyncError(Exception):
     """A problem that stops the sync before any filing (unknown ticker, no submissions)."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C / SIGTERM during a sync; `result` holds what was stored before it."""
+
+    def __init__(self, result: SyncResult) -> None:
+        super().__init__("interrupted")
+        self.result = result
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +64,17 @@ class FilingRef:
     acceptance_datetime: str | None
     primary_document: str
     folder_cik: str
+    # The issuer when the list was an issuer's; None on an owner's list (the XML says).
+    issuer_cik: str | None = None
+
+    @property
+    def folder(self) -> str:
+        return archive_path(self.folder_cik, self.accession, "x").rsplit("/", 1)[0]
 
     @property
     def path(self) -> str:
-        return archive_path(
-            self.folder_cik, self.accession, raw_document_name(self.primary_document)
-        )
+        doc = raw_document_name(self.primary_document or "")
+        return f"{self.folder}/{doc}" if doc else f"{self.folder}/index.json"
 
 
 @dataclass
@@ -47,6 +82,7 @@ class SyncResult:
     new: int = 0
     skipped: int = 0
     failed: int = 0
+    failed_earlier: int = 0
     fallbacks: int = 0
     requests: int = 0
     seconds: float = 0.0
@@ -59,78 +95,127 @@ class SyncResult:
         )
         if self.fallbacks:
             line += f" ({self.fallbacks} via index.json)"
+        if self.failed_earlier:
+            line += f"; {self.failed_earlier} failed earlier (not retried: --retry-failed)"
         return line
 
 
 Progress = Callable[[int, int], None]
 
 
-def resolve_cik(db: sqlite_utils.Database, edgar: Edgar, target: str) -> str:
-    """A CIK (digits) as is; a ticker through company_tickers.json, cached for a day."""
+# -- targets --------------------------------------------------------------------------------
+def parse_cik(value: str) -> str | None:
+    """'320193', '0000320193', 'CIK0000320193' -> '0000320193'; None when not a CIK."""
+    v = value.strip().upper().removeprefix("CIK")
+    if v.isdigit() and len(v) <= 10 and int(v) > 0:
+        return f"{int(v):010d}"
+    return None
+
+
+def resolve_cik(
+    db: sqlite_utils.Database, edgar: Edgar, target: str, _state: dict | None = None
+) -> str:
+    """A CIK as is; a ticker through company_tickers.json, cached in the DB: refreshed when
+    the cache is older than a day or the ticker is missing (at most once per sync)."""
+    cik = parse_cik(target)
+    if cik:
+        return cik
     t = target.strip()
-    if t.isdigit():
-        return f"{int(t):010d}"
-    ticker = t.upper()
-    row = db.execute(
-        "SELECT cik, fetched_at FROM ticker_cache WHERE ticker = ?", (ticker,)
-    ).fetchone()
-    fresh = row is not None and datetime.fromisoformat(row[1]) > datetime.now(UTC) - TICKER_MAX_AGE
-    if row is not None and fresh:
-        return row[0]
-    _refresh_tickers(db, edgar)
-    row = db.execute("SELECT cik FROM ticker_cache WHERE ticker = ?", (ticker,)).fetchone()
-    if row is None:
+    if not _TICKER.match(t):
+        raise SyncError(f"{target!r} is neither a ticker (e.g. AAPL) nor a CIK (digits)")
+    ticker = t.upper().replace(".", "-")  # EDGAR writes BRK.B as BRK-B
+    state = _state if _state is not None else {}
+    hit = store.cached_ticker(db, ticker)
+    if hit is not None and _fresh(hit[1]):
+        return hit[0]
+    if not state.get("refreshed"):
+        _refresh_tickers(db, edgar)
+        state["refreshed"] = True
+        hit = store.cached_ticker(db, ticker)
+    if hit is None:
         raise SyncError(f"unknown ticker {target!r}: not in EDGAR's company_tickers.json")
-    return row[0]
+    return hit[0]
+
+
+def _fresh(stamp: str) -> bool:
+    try:
+        when = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return False
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return datetime.now(UTC) - TICKER_MAX_AGE < when <= datetime.now(UTC) + timedelta(minutes=5)
 
 
 def _refresh_tickers(db: sqlite_utils.Database, edgar: Edgar) -> None:
-    data = edgar.company_tickers()
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    try:
+        data = edgar.company_tickers()
+    except NotFound:
+        raise SyncError(f"{edgar.url('files/company_tickers.json')} not found") from None
     rows = []
-    for entry in data.values() if isinstance(data, dict) else data:
+    entries = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
+    for entry in entries:
         try:
             rows.append(
-                (
-                    str(entry["ticker"]).upper(),
-                    f"{int(entry['cik_str']):010d}",
-                    entry.get("title"),
-                    now,
-                )
+                (str(entry["ticker"]).upper(), f"{int(entry['cik_str']):010d}", entry.get("title"))
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             continue
-    with store._transaction(db):
-        db.conn.execute("DELETE FROM ticker_cache")
-        db.conn.executemany("INSERT OR REPLACE INTO ticker_cache VALUES (?,?,?,?)", rows)
+    if not rows:
+        raise SyncError("EDGAR's company_tickers.json has no tickers")
+    store.replace_ticker_cache(db, rows)
 
 
-def _columns(block: dict[str, Any], folder_cik: str) -> Iterator[FilingRef]:
+# -- filing lists ---------------------------------------------------------------------------
+def _columns(block: Any, folder_cik: str, issuer_cik: str | None) -> Iterator[FilingRef]:
+    if not isinstance(block, dict):
+        return
     acc = block.get("accessionNumber") or []
     forms = block.get("form") or []
     n = len(acc)
 
     def col(name: str) -> list:
         v = block.get(name) or []
-        return v if len(v) == n else list(v) + [None] * (n - len(v))
+        return v if len(v) == n else list(v)[:n] + [None] * (n - len(v))
 
     dates, accepted, docs = col("filingDate"), col("acceptanceDateTime"), col("primaryDocument")
     for i in range(n):
         form = forms[i] if i < len(forms) else None
-        if form in OWNERSHIP_FORMS and docs[i]:
-            yield FilingRef(acc[i], form, dates[i], accepted[i], docs[i], folder_cik)
+        if form in OWNERSHIP_FORMS and acc[i]:
+            yield FilingRef(
+                acc[i],
+                form,
+                dates[i] or None,
+                accepted[i] or None,
+                docs[i] or "",
+                folder_cik,
+                issuer_cik,
+            )
 
 
-def list_filings(edgar: Edgar, cik: str) -> list[FilingRef]:
+def list_filings(edgar: Edgar, cik: str, *, owner: bool = False) -> list[FilingRef]:
     """Every Form 3/4/5 (+/A) in the CIK's submissions: recent and each older page."""
     try:
         sub = edgar.submissions(cik)
     except NotFound:
         raise SyncError(f"no EDGAR submissions for CIK {cik}") from None
+    if not isinstance(sub, dict):
+        raise SyncError(f"submissions of CIK {cik} are not an EDGAR submissions document")
+    issuer = None if owner else cik
     filings = sub.get("filings") or {}
-    refs = list(_columns(filings.get("recent") or {}, cik))
+    refs = list(_columns(filings.get("recent") or {}, cik, issuer))
     for page in filings.get("files") or []:
-        refs.extend(_columns(edgar.submissions_page(page["name"]), cik))
+        name = page.get("name") if isinstance(page, dict) else None
+        if not name:
+            continue
+        try:
+            refs.extend(_columns(edgar.submissions_page(name), cik, issuer))
+        except NotFound:
+            raise SyncError(f"older submissions page {name} of CIK {cik} not found") from None
+    return refs
+
+
+def _unique_sorted(refs: Iterable[FilingRef]) -> list[FilingRef]:
     seen: set[str] = set()
     unique = []
     for r in refs:
@@ -138,121 +223,218 @@ def list_filings(edgar: Edgar, cik: str) -> list[FilingRef]:
             seen.add(r.accession)
             unique.append(r)
     # Oldest first, so an amendment is stored after what it amends.
-    unique.sort(key=lambda r: (r.filing_date or "", r.accession))
+    unique.sort(key=lambda r: (r.acceptance_datetime or r.filing_date or "", r.accession))
     return unique
 
 
+# -- fetching -------------------------------------------------------------------------------
+_NOT_OWNERSHIP_XML = re.compile(r"(_(cal|def|lab|pre|htm)\.xml|FilingSummary\.xml)$", re.I)
+
+
+def _pick_from_index(index: Any, ref: FilingRef) -> str | None:
+    items = ((index or {}).get("directory") or {}).get("item") or []
+    names = [i.get("name", "") for i in items if isinstance(i, dict)]
+    names = [n for n in names if n and "/" not in n]
+    xmls = [n for n in names if n.lower().endswith(".xml") and not _NOT_OWNERSHIP_XML.search(n)]
+    wanted = raw_document_name(ref.primary_document or "")
+    for n in xmls:
+        if n == wanted:
+            return n
+    if xmls:
+        return xmls[0]
+    txt = f"{ref.accession}.txt"
+    return txt if txt in names else None
+
+
 def _fetch(edgar: Edgar, ref: FilingRef) -> tuple[bytes, str, bool]:
+    if ref.primary_document:
+        try:
+            return edgar.get(ref.path), edgar.url(ref.path), False
+        except NotFound:
+            pass
+    # The primary document is missing or wrong: ask the folder's index, once.
+    index_path = f"{ref.folder}/index.json"
     try:
-        return edgar.get(ref.path), edgar.url(ref.path), False
+        index = edgar.get_json(index_path)
     except NotFound:
-        pass
-    # The primary document name can be wrong or missing: ask the folder's index once.
-    folder = ref.path.rsplit("/", 1)[0]
-    index = edgar.get_json(f"{folder}/index.json")
-    items = (index.get("directory") or {}).get("item") or []
-    names = [i.get("name", "") for i in items]
-    xmls = [n for n in names if n.lower().endswith(".xml") and "/" not in n]
-    if not xmls:
-        raise NotFound(f"{edgar.url(ref.path)}: HTTP 404 and no XML in index.json")
-    path = f"{folder}/{xmls[0]}"
+        raise NotFound(f"{edgar.url(ref.path)}: HTTP 404, and no index.json") from None
+    name = _pick_from_index(index, ref)
+    if name is None:
+        raise NotFound(f"{edgar.url(ref.path)}: HTTP 404, and no XML in index.json")
+    path = f"{ref.folder}/{name}"
     return edgar.get(path), edgar.url(path), True
 
 
+def _fetch_all(
+    edgar: Edgar, refs: list[FilingRef], workers: int, ahead: int
+) -> Iterator[tuple[FilingRef, Any]]:
+    """Yield (ref, (raw, url, fallback) | EdgarError) in the order of `refs`.
+
+    `workers` daemon threads fetch; at most `ahead` filings are fetched ahead of the one
+    being stored, so memory stays flat however many filings there are. Daemon threads: a
+    Ctrl-C never waits for a request in flight.
+    """
+    if not refs:
+        return
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+    results: dict[int, Any] = {}
+    cond = threading.Condition()
+
+    def work() -> None:
+        while True:
+            item = jobs.get()
+            if item is None:
+                return
+            i, ref = item
+            try:
+                out: Any = _fetch(edgar, ref)
+            except Cancelled:
+                return
+            except EdgarError as e:
+                out = e
+            except Exception as e:  # a bug must not hang the main thread
+                out = EdgarError(f"{type(e).__name__}: {e}")
+            with cond:
+                results[i] = out
+                cond.notify_all()
+
+    n_threads = max(1, min(workers, len(refs)))
+    threads = [
+        threading.Thread(target=work, name=f"insider-fetch-{k}", daemon=True)
+        for k in range(n_threads)
+    ]
+    for t in threads:
+        t.start()
+    submitted = 0
+    finished = False
+    try:
+        for i, ref in enumerate(refs):
+            while submitted < len(refs) and submitted < i + ahead:
+                jobs.put((submitted, refs[submitted]))
+                submitted += 1
+            with cond:
+                while i not in results:
+                    cond.wait(0.5)
+                out = results.pop(i)
+            if isinstance(out, RateLimited):
+                raise out
+            yield ref, out
+        finished = True
+    finally:
+        if not finished:
+            edgar.cancel()
+        for _ in threads:
+            jobs.put(None)
+
+
+# -- the sync -------------------------------------------------------------------------------
 def sync(
     db: sqlite_utils.Database,
     edgar: Edgar,
-    targets: Iterable[str],
+    targets: Iterable[str] = (),
     *,
+    owners: Iterable[str] = (),
     by_owner: bool = False,
     retry_failed: bool = False,
-    workers: int = 6,
+    workers: int = 8,
+    ahead: int | None = None,
     progress: Progress | None = None,
 ) -> SyncResult:
+    """Sync issuers (`targets`: tickers or CIKs) and reporting owners (`owners`: CIKs).
+
+    With `retry_failed`, filings that failed before are fetched again; with it and no
+    targets, every recorded failure is retried (their CIKs' lists are read again for the
+    filing dates). Raises SyncError before any filing request for a bad target,
+    RateLimited when EDGAR keeps refusing, Interrupted on Ctrl-C.
+    """
     started = time.monotonic()
+    requests_before = edgar.requests
     result = SyncResult()
+    targets = list(targets)
+    owners = list(owners)
+    if by_owner:
+        owners, targets = owners + targets, []
+    lists: dict[tuple[str, bool], None] = {}
+    state: dict = {}
+    for t in targets:
+        lists[(resolve_cik(db, edgar, t, state), False)] = None
+    for o in owners:
+        cik = parse_cik(o)
+        if cik is None:
+            raise SyncError(f"--owner takes a reporting owner's CIK (digits), not {o!r}")
+        lists[(cik, True)] = None
+    earlier = {f["accession"]: f for f in store.failures(db)}
+    only: set[str] | None = None
+    if retry_failed and not lists:
+        if not earlier:
+            result.seconds = time.monotonic() - started
+            return result
+        only = set(earlier)
+        for f in earlier.values():
+            m = _FOLDER_CIK.search(f["url"] or "")
+            if m:
+                lists[(f"{int(m.group(1)):010d}", f["issuer_cik"] is None)] = None
     refs: list[FilingRef] = []
-    for target in targets:
-        cik = resolve_cik(db, edgar, target) if not by_owner else f"{int(target):010d}"
-        refs.extend(list_filings(edgar, cik))
+    for cik, owner in lists:
+        refs.extend(list_filings(edgar, cik, owner=owner))
+    refs = _unique_sorted(refs)
     known = store.known_accessions(db, (r.accession for r in refs))
-    failed_before = (
-        {r[0] for r in db.execute("SELECT accession FROM sync_failures")}
-        if not retry_failed
-        else set()
-    )
     todo = []
-    seen = set()
     for r in refs:
-        if r.accession in known or r.accession in seen:
+        if only is not None and r.accession not in only:
+            continue
+        if r.accession in known:
             result.skipped += 1
-        elif r.accession in failed_before:
-            result.skipped += 1
+        elif r.accession in earlier and not retry_failed:
+            result.failed_earlier += 1
         else:
-            seen.add(r.accession)
             todo.append(r)
     total = len(todo)
     if progress:
         progress(0, total)
-    done = 0
-    for ref, outcome in _fetch_all(edgar, todo, workers):
-        done += 1
-        if isinstance(outcome, Exception):
-            _fail(db, result, ref, edgar.url(ref.path), str(outcome))
-        else:
-            raw, url, fallback = outcome
-            result.fallbacks += fallback
-            try:
-                filing = parse_ownership(raw, source=ref.accession)
-            except ParseError as e:
-                _fail(db, result, ref, url, f"parse error: {e.reason}")
-            else:
-                meta = store.FilingMeta(
-                    ref.accession, ref.filing_date, ref.acceptance_datetime, url
-                )
-                store.save_filing(db, filing, meta, raw)
-                result.new += 1
-        if progress:
-            progress(done, total)
-    result.requests = edgar.requests
-    result.seconds = time.monotonic() - started
+    try:
+        done = 0
+        for ref, outcome in _fetch_all(edgar, todo, workers, ahead or workers * 4):
+            _store_one(db, edgar, result, ref, outcome)
+            done += 1
+            if progress:
+                progress(done, total)
+    except KeyboardInterrupt:
+        result.requests = edgar.requests - requests_before
+        result.seconds = time.monotonic() - started
+        raise Interrupted(result) from None
+    finally:
+        result.requests = edgar.requests - requests_before
+        result.seconds = time.monotonic() - started
     return result
 
 
-def _fail(db, result: SyncResult, ref: FilingRef, url: str, reason: str) -> None:
-    issuer = None if ref.folder_cik is None else ref.folder_cik
-    store.record_failure(db, ref.accession, issuer, url, reason)
+def _store_one(
+    db: sqlite_utils.Database, edgar: Edgar, result: SyncResult, ref: FilingRef, outcome: Any
+) -> None:
+    if isinstance(outcome, EdgarError):
+        _fail(db, result, ref, edgar.url(ref.path), str(outcome))
+        return
+    raw, url, fallback = outcome
+    result.fallbacks += fallback
+    try:
+        filing = parse_ownership(raw, source=ref.accession)
+    except ParseError as e:
+        _fail(db, result, ref, url, f"parse error: {e.reason}")
+        return
+    except Exception as e:  # the parser's bug must not stop the other filings
+        _fail(db, result, ref, url, f"parse error: {type(e).__name__}: {e}")
+        return
+    meta = store.FilingMeta(ref.accession, ref.filing_date, ref.acceptance_datetime, url)
+    try:
+        store.save_filing(db, filing, meta, raw)
+    except sqlite3.IntegrityError as e:
+        _fail(db, result, ref, url, f"store error: {e}")
+        return
+    result.new += 1
+
+
+def _fail(db, result: SyncResult, ref: FilingRef, url: str | None, reason: str) -> None:
+    store.record_failure(db, ref.accession, ref.issuer_cik, url, reason)
     result.failed += 1
     result.failures.append((ref.accession, reason))
-
-
-def _fetch_all(
-    edgar: Edgar, refs: list[FilingRef], workers: int
-) -> Iterator[tuple[FilingRef, Any]]:
-    """Yield (ref, (raw, url, fallback) | exception) with a bounded number in flight, so
-    memory stays flat however many filings there are."""
-    if not refs:
-        return
-    pending: dict[Future, FilingRef] = {}
-    it = iter(refs)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        try:
-            for ref in it:
-                pending[pool.submit(_fetch, edgar, ref)] = ref
-                if len(pending) >= workers * 2:
-                    break
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    ref = pending.pop(fut)
-                    try:
-                        outcome: Any = fut.result()
-                    except EdgarError as e:
-                        outcome = e
-                    yield ref, outcome
-                    nxt = next(it, None)
-                    if nxt is not None:
-                        pending[pool.submit(_fetch, edgar, nxt)] = nxt
-        finally:
-            for fut in pending:
-                fut.cancel()

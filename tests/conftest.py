@@ -32,3 +32,23 @@ def mirror_server() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def edgar_server():
+    """Factory: edgar_server(files_or_mirror, latency=..., gzip=...) -> a started
+    EdgarServer (tests/edgar_server.py), stopped at the end of the test."""
+    from edgar_server import EdgarServer, Mirror
+
+    started = []
+
+    def make(files, **kw):
+        if isinstance(files, Mirror):
+            files = files.files
+        srv = EdgarServer(files, **kw).start()
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        srv.stop()
