@@ -56,6 +56,8 @@ def _explain(path: object, e: sqlite3.Error, timeout: float | None = None) -> st
         return f"database {path} is locked by another writer{waited}; try again when it is done"
     if "not a database" in msg or "malformed" in msg:
         return f"{path} is not an insider database (not a SQLite file, or damaged): {msg}"
+    if "unable to open" in msg:
+        return f"cannot open database {path}: {msg} (does its folder exist and is it writable?)"
     return f"database {path}: {msg}"
 
 

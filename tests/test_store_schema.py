@@ -50,7 +50,14 @@ def _v1_db(path: Path) -> Path:
     import insider.sync as sync_mod
 
     real = sync_mod.store
-    sync_mod.store = legacy_store_v1  # the sync of that day wrote through that store
+
+    class _V1Store:
+        # Filings go through the version-1 code; the ticker cache and failure list helpers
+        # sync gained later touch tables that version 1 already had, unchanged.
+        def __getattr__(self, name):
+            return getattr(legacy_store_v1, name, None) or getattr(real, name)
+
+    sync_mod.store = _V1Store()
     try:
         sync(db, edgar, TICKERS)
     finally:
