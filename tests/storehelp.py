@@ -49,7 +49,9 @@ def synced_db(path: Path, extra=(LRCX_ORIG_META, HERZOG_4A_META)):
     return db
 
 
-def dump(path: Path, skip_columns=("stored_at",)) -> dict[str, list[tuple]]:
+def dump(
+    path: Path, skip_columns=("stored_at", "fetched_at", "failed_at")
+) -> dict[str, list[tuple]]:
     """Every table's rows (FTS shadow tables excepted), sorted, without rowids."""
     con = sqlite3.connect(path)
     out = {}

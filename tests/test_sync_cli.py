@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import MIRROR
 from edgar_server import IssuerSpec, OwnerSpec, build_mirror
+from storehelp import dump
 
 from insider.parse import parse_ownership
 
@@ -217,20 +218,6 @@ def test_interrupt_exits_with_one_line_and_keeps_what_was_stored(tmp_path, edgar
     r = run("ACME", "--edgar", srv.url, "--db", str(db))
     assert r.returncode == 0 and r.stdout.startswith(f"{30 - kept} new filings, {kept} already")
     assert srv.count("Archives/*") == 30 - kept
-
-
-VOLATILE = {"stored_at", "fetched_at", "failed_at"}
-
-
-def dump(path: Path) -> dict[str, list]:
-    con = sqlite3.connect(path)
-    out = {}
-    for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-        cols = [r[1] for r in con.execute(f"PRAGMA table_info({t})") if r[1] not in VOLATILE]
-        rows = con.execute(f"SELECT {', '.join(cols)} FROM {t}").fetchall()
-        out[t] = sorted(rows, key=repr)
-    con.close()
-    return out
 
 
 def check_consistent(path: Path) -> int:
