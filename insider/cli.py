@@ -383,7 +383,7 @@ def datasette_metadata(
 
 
 def main() -> None:
-    from .store import StoreError
+    from .errors import StoreError
 
     try:
         app()

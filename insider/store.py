@@ -28,6 +28,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import __version__, amend, flags, schema
+from .errors import StoreError
 from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing
 from .schema import fts_query
 
@@ -36,10 +37,6 @@ SCHEMA_VERSION = schema.LATEST
 
 ROW_COLUMNS: tuple[str, ...] = ROW_FIELDS_D_TXN
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds; INSIDER_BUSY_TIMEOUT overrides
-
-
-class StoreError(Exception):
-    """A database problem the user can act on (locked, not an insider DB, ...)."""
 
 
 def _busy_timeout() -> float:
