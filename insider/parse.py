@@ -305,9 +305,9 @@ def _date(text: str | None) -> str | None:
     if m:
         return m.group(0)  # drops a timezone suffix such as "-05:00"
     m = _US_DATE_RE.match(text)
-    if m:
+    if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
         return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
-    return text  # keep what was filed; reports flag what looks wrong
+    return text  # keep what was filed (13/45/2024 stays as is); reports flag what looks wrong
 
 
 _BOOL_WORDS = {

@@ -67,6 +67,11 @@ def test_us_dates_commas_and_dollar_signs():
     assert row.shares_owned_following == Decimal("18800")
 
 
+def test_impossible_us_date_kept_as_filed():
+    data = AMEND.replace(b"<value>2024-02-27-05:00</value>", b"<value>13/45/2024</value>")
+    assert parse_ownership(data).non_derivative_transactions[0].transaction_date == "13/45/2024"
+
+
 def test_not_a_number_is_null_not_zero():
     data = AMEND.replace(b"<value>1200</value>", b"<value>see footnote</value>")
     assert parse_ownership(data).non_derivative_transactions[0].shares is None
