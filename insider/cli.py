@@ -259,7 +259,8 @@ def company(
     no_footnotes: NoNotesOpt = False,
 ) -> None:
     """An issuer's insiders, net open-market buying, last trades, cluster buys, late filers."""
-    from .report import ReportError, company_report
+    from .company import company_report
+    from .report import ReportError
 
     database = _existing_db(db)
     try:

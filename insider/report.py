@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -211,7 +211,7 @@ def resolve_owner(db: sqlite_utils.Database, query: str) -> dict[str, Any]:
     return matches[0]
 
 
-_ROW_COLS = """
+ROW_COLS = """
        r.accession, r.row_num, r.form_table, r.kind, r.security_title, r.transaction_date,
        r.deemed_execution_date, r.code, r.equity_swap_involved, r.timeliness, r.shares,
        r.price_per_share, r.total_value, r.acquired_disposed, r.shares_owned_following,
@@ -224,7 +224,7 @@ _ROW_COLS = """
 """
 
 _OWNER_ROWS_SQL = f"""
-SELECT {_ROW_COLS}
+SELECT {ROW_COLS}
 FROM filing_owners fo
 JOIN filings f ON f.accession = fo.accession
 JOIN ownership_rows r ON r.accession = fo.accession
@@ -258,7 +258,7 @@ def _issuer_clause(issuer: str | None) -> tuple[str, list[str]]:
     return " AND upper(i.ticker) = ?", [v.upper()]
 
 
-def _fetch(db: sqlite_utils.Database, sql: str, params: list) -> list[dict[str, Any]]:
+def fetch_rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict[str, Any]]:
     cur = db.execute(sql, params)
     cols = [d[0] for d in cur.description]
     rows = []
@@ -292,7 +292,7 @@ def _field_notes(db: sqlite_utils.Database, accs: list[str]) -> dict:
     return out
 
 
-def _co_owners(db: sqlite_utils.Database, accs: list[str]) -> dict[str, list[dict[str, str]]]:
+def co_owners(db: sqlite_utils.Database, accs: list[str]) -> dict[str, list[dict[str, str]]]:
     out: dict[str, list[dict[str, str]]] = defaultdict(list)
     for i in range(0, len(accs), 500):
         chunk = accs[i : i + 500]
@@ -306,7 +306,7 @@ def _co_owners(db: sqlite_utils.Database, accs: list[str]) -> dict[str, list[dic
     return out
 
 
-def _value(r: dict[str, Any]) -> Decimal | None:
+def row_value(r: dict[str, Any]) -> Decimal | None:
     if r["kind"] != "transaction":
         return None
     if r["shares"] is not None and r["price_per_share"] is not None:
@@ -407,7 +407,7 @@ def _group_summary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         "shares": sum((r["shares"] or Decimal(0) for r in rows), Decimal(0)),
         "shares_acquired": acquired,
         "shares_disposed": disposed,
-        "value": sum((_value(r) or Decimal(0) for r in rows), Decimal(0)),
+        "value": sum((row_value(r) or Decimal(0) for r in rows), Decimal(0)),
         "first_date": dates[0] if dates else None,
         "last_date": dates[-1] if dates else None,
     }
@@ -507,7 +507,7 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
         )
     ]
     iss_sql, iss_params = _issuer_clause(flt.issuer)
-    everything = _fetch(db, _OWNER_ROWS_SQL + iss_sql + _ORDER, [cik, *iss_params])
+    everything = fetch_rows(db, _OWNER_ROWS_SQL + iss_sql + _ORDER, [cik, *iss_params])
     assign_lines(everything)
     breaks = [
         b
@@ -516,7 +516,7 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
         and (flt.codes is None or (b["code"] or "").upper() in flt.codes)
     ]
     joint_accs = sorted({r["accession"] for r in everything if r["n_owners"] > 1})
-    co = _co_owners(db, joint_accs) if joint_accs else {}
+    co = co_owners(db, joint_accs) if joint_accs else {}
     same_day = _same_day_index(everything)
     dated = [r for r in everything if flt.in_window(r["date"])]
 
@@ -628,7 +628,7 @@ def _same_day_index(rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
             d["received"] += shares
         elif code == "S":
             d["sold"] += shares
-            d["sold_value"] += _value(r) or Decimal(0)
+            d["sold_value"] += row_value(r) or Decimal(0)
         elif code == "F":
             d["withheld"] += shares
         elif code == "D":
@@ -717,7 +717,7 @@ def _security_section(
     return {
         "security_title": sec["security_title"],
         "table": sec["table"],
-        "rows": [_public_row(r) for r in rows],
+        "rows": [public_row(r) for r in rows],
         "sales": _trade_summary(by_code.get("S", [])),
         "purchases": _trade_summary(by_code.get("P", [])),
         "exercises": exercises,
@@ -761,10 +761,10 @@ def _flag(v: Any) -> bool | None:
     return None if v is None else bool(v)
 
 
-def _public_row(r: dict[str, Any]) -> dict[str, Any]:
+def public_row(r: dict[str, Any]) -> dict[str, Any]:
     d = {k: r[k] for k in _PUBLIC}
     d["code_meaning"] = meaning(r["code"]) if r["kind"] == "transaction" else "holding"
-    d["value"] = _value(r)
+    d["value"] = row_value(r)
     d["plan_10b5_1"] = _flag(r["plan_10b5_1"])
     d["late"] = _flag(r["late"])
     d["joint_filing"] = r["n_owners"] > 1
@@ -776,191 +776,3 @@ def _public_row(r: dict[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- company
-
-
-def resolve_issuer(db: sqlite_utils.Database, query: str) -> dict[str, Any]:
-    q = query.strip()
-    if q.isdigit():
-        row = db.execute(
-            "SELECT cik, name, ticker FROM issuers WHERE cik = ?", (f"{int(q):010d}",)
-        ).fetchone()
-        rows = [row] if row else []
-    else:
-        rows = db.execute(
-            "SELECT cik, name, ticker FROM issuers WHERE upper(ticker) = ?", (q.upper(),)
-        ).fetchall()
-    if not rows:
-        raise ReportError(f"no issuer {query!r} in this database; run 'insider sync {q}' first")
-    if len(rows) > 1:
-        raise ReportError(
-            f"{len(rows)} issuers have ticker {query!r}; give a CIK",
-            exit_code=2,
-            candidates=[{"cik": c, "name": n, "issuers": [t or ""]} for c, n, t in rows],
-        )
-    cik, name, ticker = rows[0]
-    return {"cik": cik, "name": name, "ticker": ticker}
-
-
-_ISSUER_ROWS_SQL = f"""
-SELECT {_ROW_COLS}
-FROM filings f
-JOIN ownership_rows r ON r.accession = f.accession
-LEFT JOIN issuers i ON i.cik = f.issuer_cik
-WHERE f.issuer_cik = ? AND f.superseded_by IS NULL
-ORDER BY coalesce(r.transaction_date, f.period_of_report), f.filing_date, r.accession, r.row_num
-"""
-
-CLUSTER_MIN_INSIDERS = 3
-CLUSTER_DAYS = 10
-
-
-def company_report(
-    db: sqlite_utils.Database, query: str, flt: Filters | None = None, last: int = 20
-) -> dict[str, Any]:
-    """Everything `insider company` prints, as plain data."""
-    flt = flt or Filters()
-    issuer = resolve_issuer(db, query)
-    rows = [r for r in _fetch(db, _ISSUER_ROWS_SQL, [issuer["cik"]]) if flt.in_window(r["date"])]
-    owners_of = _co_owners(db, sorted({r["accession"] for r in rows})) if rows else {}
-    people: dict[str, dict[str, Any]] = {}
-    for fo in db.execute(
-        "SELECT fo.owner_cik, fo.name, fo.roles, f.filing_date, f.accession, "
-        "(SELECT name FROM owners o WHERE o.cik = fo.owner_cik) FROM filings f "
-        "JOIN filing_owners fo ON fo.accession = f.accession "
-        "WHERE f.issuer_cik = ? AND f.superseded_by IS NULL "
-        "ORDER BY f.filing_date, f.accession",
-        (issuer["cik"],),
-    ):
-        cik, name, roles, fdate, acc, oname = fo
-        p = people.setdefault(
-            cik,
-            {
-                "owner_cik": cik,
-                "owner_name": oname or name,
-                "owner_type": owner_type(oname or name),
-                "roles": roles,
-                "first_filing": fdate,
-                "last_filing": fdate,
-                "filings": 0,
-                "_accs": set(),
-            },
-        )
-        p["roles"] = roles or p["roles"]  # the latest roles filed
-        p["last_filing"] = fdate
-        p["filings"] += 1
-        p["_accs"].add(acc)
-    active = {o["cik"] for r in rows for o in owners_of.get(r["accession"], [])}
-    by_acc: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        if r["kind"] == "transaction":
-            by_acc[r["accession"]].append(r)
-    zero = Decimal(0)
-    insiders = []
-    for cik, p in people.items():
-        if (flt.since or flt.until) and cik not in active:
-            continue
-        txns = [r for acc in sorted(p["_accs"]) for r in by_acc.get(acc, [])]
-        mine = [r for r in txns if r["form_table"] == "I"]
-        buys = [r for r in mine if (r["code"] or "").upper() == "P"]
-        sells = [r for r in mine if (r["code"] or "").upper() == "S"]
-        b_sh = sum((r["shares"] or zero for r in buys), zero)
-        s_sh = sum((r["shares"] or zero for r in sells), zero)
-        b_v = sum((_value(r) or zero for r in buys), zero)
-        s_v = sum((_value(r) or zero for r in sells), zero)
-        del p["_accs"]
-        insiders.append(
-            {
-                **p,
-                "purchases": len(buys),
-                "purchased_shares": b_sh,
-                "purchased_value": b_v,
-                "sales": len(sells),
-                "sold_shares": s_sh,
-                "sold_value": s_v,
-                "net_shares": b_sh - s_sh,
-                "net_value": b_v - s_v,
-                "late_rows": sum(1 for r in txns if r["late"] == 1),
-            }
-        )
-    insiders.sort(key=lambda p: (p["net_value"], p["owner_name"] or ""))
-    txns = [r for r in rows if r["kind"] == "transaction" and flt.code_ok(r)]
-    recent = txns[-last:] if last > 0 else []
-    recent.reverse()
-    return {
-        "issuer": issuer,
-        "filters": flt.as_dict(),
-        "insiders": insiders,
-        "last_transactions": [_company_row(r, owners_of) for r in recent],
-        "cluster_buys": cluster_buys(rows, owners_of),
-        "late_filings": [
-            _company_row(r, owners_of) for r in rows if r["late"] == 1 and flt.code_ok(r)
-        ],
-        "unknown_lateness_rows": sum(
-            1 for r in rows if r["kind"] == "transaction" and r["late"] is None
-        ),
-    }
-
-
-def _company_row(r: dict[str, Any], owners_of: dict[str, list]) -> dict[str, Any]:
-    owners = owners_of.get(r["accession"], [])
-    return {
-        "owners": owners,
-        "security_title": r["security_title"],
-        "table": r["form_table"],
-        **_public_row(r),
-    }
-
-
-def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list[dict[str, Any]]:
-    """Runs of open-market purchases (code P, Table I) in which at least 3 distinct insiders
-    bought within 10 calendar days (first to last buy of a window at most 9 days apart).
-    Overlapping windows merge into one cluster. Owners of one joint filing count as one."""
-    buys = [
-        r
-        for r in rows
-        if r["kind"] == "transaction"
-        and r["form_table"] == "I"
-        and (r["code"] or "").upper() == "P"
-        and r["transaction_date"]
-    ]
-    buys.sort(key=lambda r: r["transaction_date"])
-
-    def who(r: dict[str, Any]) -> tuple[str, ...]:
-        return tuple(sorted(o["cik"] for o in owners_of.get(r["accession"], []))) or (
-            r["accession"],
-        )
-
-    keys = [who(r) for r in buys]
-    days = [date.fromisoformat(r["transaction_date"]) for r in buys]
-    windows: list[tuple[int, int]] = []
-    j = 0
-    for i in range(len(buys)):
-        j = max(j, i)
-        while j + 1 < len(buys) and days[j + 1] - days[i] < timedelta(days=CLUSTER_DAYS):
-            j += 1
-        if len(set(keys[i : j + 1])) >= CLUSTER_MIN_INSIDERS:
-            if windows and i <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(windows[-1][1], j))
-            else:
-                windows.append((i, j))
-    out = []
-    zero = Decimal(0)
-    for i, j in windows:
-        part = buys[i : j + 1]
-        names: dict[str, str] = {}
-        for r in part:
-            for o in owners_of.get(r["accession"], []):
-                names.setdefault(o["cik"], o["name"])
-        out.append(
-            {
-                "first_date": part[0]["transaction_date"],
-                "last_date": part[-1]["transaction_date"],
-                "insiders": [{"cik": c, "name": n} for c, n in names.items()],
-                "distinct_buyers": len({who(r) for r in part}),
-                "rows": len(part),
-                "shares": sum((r["shares"] or zero for r in part), zero),
-                "value": sum((_value(r) or zero for r in part), zero),
-                "accessions": sorted({r["accession"] for r in part}),
-            }
-        )
-    return out

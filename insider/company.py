@@ -1,0 +1,213 @@
+"""`insider company`: an issuer's insiders, net open-market buying and selling, the last
+transactions, cluster buys and late filers, as plain data (rendering lives in render.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .report import (
+    ROW_COLS,
+    Filters,
+    ReportError,
+    co_owners,
+    fetch_rows,
+    owner_type,
+    public_row,
+    row_value,
+)
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+def resolve_issuer(db: sqlite_utils.Database, query: str) -> dict[str, Any]:
+    q = query.strip()
+    if q.isdigit():
+        row = db.execute(
+            "SELECT cik, name, ticker FROM issuers WHERE cik = ?", (f"{int(q):010d}",)
+        ).fetchone()
+        rows = [row] if row else []
+    else:
+        rows = db.execute(
+            "SELECT cik, name, ticker FROM issuers WHERE upper(ticker) = ?", (q.upper(),)
+        ).fetchall()
+    if not rows:
+        raise ReportError(f"no issuer {query!r} in this database; run 'insider sync {q}' first")
+    if len(rows) > 1:
+        raise ReportError(
+            f"{len(rows)} issuers have ticker {query!r}; give a CIK",
+            exit_code=2,
+            candidates=[{"cik": c, "name": n, "issuers": [t or ""]} for c, n, t in rows],
+        )
+    cik, name, ticker = rows[0]
+    return {"cik": cik, "name": name, "ticker": ticker}
+
+
+_ISSUER_ROWS_SQL = f"""
+SELECT {ROW_COLS}
+FROM filings f
+JOIN ownership_rows r ON r.accession = f.accession
+LEFT JOIN issuers i ON i.cik = f.issuer_cik
+WHERE f.issuer_cik = ? AND f.superseded_by IS NULL
+ORDER BY coalesce(r.transaction_date, f.period_of_report), f.filing_date, r.accession, r.row_num
+"""
+
+CLUSTER_MIN_INSIDERS = 3
+CLUSTER_DAYS = 10
+
+
+def company_report(
+    db: sqlite_utils.Database, query: str, flt: Filters | None = None, last: int = 20
+) -> dict[str, Any]:
+    """Everything `insider company` prints, as plain data."""
+    flt = flt or Filters()
+    issuer = resolve_issuer(db, query)
+    rows = [
+        r for r in fetch_rows(db, _ISSUER_ROWS_SQL, [issuer["cik"]]) if flt.in_window(r["date"])
+    ]
+    owners_of = co_owners(db, sorted({r["accession"] for r in rows})) if rows else {}
+    people: dict[str, dict[str, Any]] = {}
+    for fo in db.execute(
+        "SELECT fo.owner_cik, fo.name, fo.roles, f.filing_date, f.accession, "
+        "(SELECT name FROM owners o WHERE o.cik = fo.owner_cik) FROM filings f "
+        "JOIN filing_owners fo ON fo.accession = f.accession "
+        "WHERE f.issuer_cik = ? AND f.superseded_by IS NULL "
+        "ORDER BY f.filing_date, f.accession",
+        (issuer["cik"],),
+    ):
+        cik, name, roles, fdate, acc, oname = fo
+        p = people.setdefault(
+            cik,
+            {
+                "owner_cik": cik,
+                "owner_name": oname or name,
+                "owner_type": owner_type(oname or name),
+                "roles": roles,
+                "first_filing": fdate,
+                "last_filing": fdate,
+                "filings": 0,
+                "_accs": set(),
+            },
+        )
+        p["roles"] = roles or p["roles"]  # the latest roles filed
+        p["last_filing"] = fdate
+        p["filings"] += 1
+        p["_accs"].add(acc)
+    active = {o["cik"] for r in rows for o in owners_of.get(r["accession"], [])}
+    by_acc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        if r["kind"] == "transaction":
+            by_acc[r["accession"]].append(r)
+    zero = Decimal(0)
+    insiders = []
+    for cik, p in people.items():
+        if (flt.since or flt.until) and cik not in active:
+            continue
+        txns = [r for acc in sorted(p["_accs"]) for r in by_acc.get(acc, [])]
+        mine = [r for r in txns if r["form_table"] == "I"]
+        buys = [r for r in mine if (r["code"] or "").upper() == "P"]
+        sells = [r for r in mine if (r["code"] or "").upper() == "S"]
+        b_sh = sum((r["shares"] or zero for r in buys), zero)
+        s_sh = sum((r["shares"] or zero for r in sells), zero)
+        b_v = sum((row_value(r) or zero for r in buys), zero)
+        s_v = sum((row_value(r) or zero for r in sells), zero)
+        del p["_accs"]
+        insiders.append(
+            {
+                **p,
+                "purchases": len(buys),
+                "purchased_shares": b_sh,
+                "purchased_value": b_v,
+                "sales": len(sells),
+                "sold_shares": s_sh,
+                "sold_value": s_v,
+                "net_shares": b_sh - s_sh,
+                "net_value": b_v - s_v,
+                "late_rows": sum(1 for r in txns if r["late"] == 1),
+            }
+        )
+    insiders.sort(key=lambda p: (p["net_value"], p["owner_name"] or ""))
+    txns = [r for r in rows if r["kind"] == "transaction" and flt.code_ok(r)]
+    recent = txns[-last:] if last > 0 else []
+    recent.reverse()
+    return {
+        "issuer": issuer,
+        "filters": flt.as_dict(),
+        "insiders": insiders,
+        "last_transactions": [_company_row(r, owners_of) for r in recent],
+        "cluster_buys": cluster_buys(rows, owners_of),
+        "late_filings": [
+            _company_row(r, owners_of) for r in rows if r["late"] == 1 and flt.code_ok(r)
+        ],
+        "unknown_lateness_rows": sum(
+            1 for r in rows if r["kind"] == "transaction" and r["late"] is None
+        ),
+    }
+
+
+def _company_row(r: dict[str, Any], owners_of: dict[str, list]) -> dict[str, Any]:
+    owners = owners_of.get(r["accession"], [])
+    return {
+        "owners": owners,
+        "security_title": r["security_title"],
+        "table": r["form_table"],
+        **public_row(r),
+    }
+
+
+def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list[dict[str, Any]]:
+    """Runs of open-market purchases (code P, Table I) in which at least 3 distinct insiders
+    bought within 10 calendar days (first to last buy of a window at most 9 days apart).
+    Overlapping windows merge into one cluster. Owners of one joint filing count as one."""
+    buys = [
+        r
+        for r in rows
+        if r["kind"] == "transaction"
+        and r["form_table"] == "I"
+        and (r["code"] or "").upper() == "P"
+        and r["transaction_date"]
+    ]
+    buys.sort(key=lambda r: r["transaction_date"])
+
+    def who(r: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(sorted(o["cik"] for o in owners_of.get(r["accession"], []))) or (
+            r["accession"],
+        )
+
+    keys = [who(r) for r in buys]
+    days = [date.fromisoformat(r["transaction_date"]) for r in buys]
+    windows: list[tuple[int, int]] = []
+    j = 0
+    for i in range(len(buys)):
+        j = max(j, i)
+        while j + 1 < len(buys) and days[j + 1] - days[i] < timedelta(days=CLUSTER_DAYS):
+            j += 1
+        if len(set(keys[i : j + 1])) >= CLUSTER_MIN_INSIDERS:
+            if windows and i <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], j))
+            else:
+                windows.append((i, j))
+    out = []
+    zero = Decimal(0)
+    for i, j in windows:
+        part = buys[i : j + 1]
+        names: dict[str, str] = {}
+        for r in part:
+            for o in owners_of.get(r["accession"], []):
+                names.setdefault(o["cik"], o["name"])
+        out.append(
+            {
+                "first_date": part[0]["transaction_date"],
+                "last_date": part[-1]["transaction_date"],
+                "insiders": [{"cik": c, "name": n} for c, n in names.items()],
+                "distinct_buyers": len({who(r) for r in part}),
+                "rows": len(part),
+                "shares": sum((r["shares"] or zero for r in part), zero),
+                "value": sum((row_value(r) or zero for r in part), zero),
+                "accessions": sorted({r["accession"] for r in part}),
+            }
+        )
+    return out
