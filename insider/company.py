@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .report import (
+    LIVE_FILING,
     ROW_COLS,
     Filters,
     ReportError,
@@ -51,7 +52,7 @@ SELECT {ROW_COLS}
 FROM filings f
 JOIN ownership_rows r ON r.accession = f.accession
 LEFT JOIN issuers i ON i.cik = f.issuer_cik
-WHERE f.issuer_cik = ? AND f.superseded_by IS NULL
+WHERE f.issuer_cik = ? AND r.superseded_by IS NULL
 ORDER BY coalesce(r.transaction_date, f.period_of_report), f.filing_date, r.accession, r.row_num
 """
 
@@ -74,7 +75,7 @@ def company_report(
         "SELECT fo.owner_cik, fo.name, fo.roles, f.filing_date, f.accession, "
         "(SELECT name FROM owners o WHERE o.cik = fo.owner_cik) FROM filings f "
         "JOIN filing_owners fo ON fo.accession = f.accession "
-        "WHERE f.issuer_cik = ? AND f.superseded_by IS NULL "
+        f"WHERE f.issuer_cik = ? AND {LIVE_FILING} "
         "ORDER BY f.filing_date, f.accession",
         (issuer["cik"],),
     ):

@@ -2,7 +2,9 @@
 
 All arithmetic is Decimal: a sum of 9 sales is $806,651.81, never 806651.8100000001.
 
-Rows of filings replaced by an amendment (`filings.superseded_by` set) are never read here.
+Rows an amendment replaced (`ownership_rows.superseded_by` set) are never read here; a part
+of a filing that its amendment did not restate (e.g. the trades, under a holdings-only 4/A)
+stays current, as in the SQL views.
 Every query that starts from an owner or an issuer goes through an index
 (filing_owners_owner, filings_issuer, the primary keys); `find_owners` is the one place that
 turns a name into owners, so it can move to full-text search without touching the rest.
@@ -211,6 +213,12 @@ def resolve_owner(db: sqlite_utils.Database, query: str) -> dict[str, Any]:
     return matches[0]
 
 
+# A filing still speaks for itself unless an amendment replaced every part it reported.
+LIVE_FILING = (
+    "(f.superseded_by IS NULL OR EXISTS (SELECT 1 FROM ownership_rows lr "
+    "WHERE lr.accession = f.accession AND lr.superseded_by IS NULL))"
+)
+
 ROW_COLS = """
        r.accession, r.row_num, r.form_table, r.kind, r.security_title, r.transaction_date,
        r.deemed_execution_date, r.code, r.equity_swap_involved, r.timeliness, r.shares,
@@ -229,7 +237,7 @@ FROM filing_owners fo
 JOIN filings f ON f.accession = fo.accession
 JOIN ownership_rows r ON r.accession = fo.accession
 LEFT JOIN issuers i ON i.cik = f.issuer_cik
-WHERE fo.owner_cik = ? AND f.superseded_by IS NULL
+WHERE fo.owner_cik = ? AND r.superseded_by IS NULL
 """
 
 _ORDER = (
@@ -500,7 +508,7 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
             "SELECT f.issuer_cik, i.ticker, i.name, fo.roles, fo.officer_title, "
             "min(f.filing_date), max(f.filing_date), count(*) FROM filing_owners fo "
             "JOIN filings f ON f.accession = fo.accession LEFT JOIN issuers i "
-            "ON i.cik = f.issuer_cik WHERE fo.owner_cik = ? AND f.superseded_by IS NULL "
+            f"ON i.cik = f.issuer_cik WHERE fo.owner_cik = ? AND {LIVE_FILING} "
             "GROUP BY f.issuer_cik, fo.roles, fo.officer_title "
             "ORDER BY f.issuer_cik, min(f.filing_date)",
             (cik,),

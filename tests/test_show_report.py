@@ -326,29 +326,44 @@ def test_amendment_gift_lines(corpus_db: Path):
 
 
 def test_superseded_filing_rows_are_not_read(corpus_db: Path, tmp_path: Path):
-    """An original replaced by its 4/A must not count twice (amendments are the trap)."""
+    """An original replaced by its 4/A must not count twice (amendments are the trap): the
+    hand-made LRCX original, linked to the real 4/A by the store itself."""
     import shutil
 
-    from insider.parse import parse_ownership
-    from insider.store import FilingMeta, connect, save_filing
+    from storehelp import LRCX_ORIG_META, save
+
+    from insider.store import connect
 
     db_path = tmp_path / "amend.db"
     shutil.copy(corpus_db, db_path)
     db = connect(db_path)
-    raw = (MIRROR / "Archives/edgar/data/707549/000070754925000004/form4a.xml").read_bytes()
-    # The original Form 4 is not in the mirror; store the same rows as a stand-in original.
-    save_filing(db, parse_ownership(raw), FilingMeta("0000707549-24-000001", "2024-11-06"), raw)
-    doubled = json.loads(show(db_path, "ahmed", "--json"))
-    assert len(doubled["issuers"][0]["securities"][0]["rows"]) == 4
-    db.execute(
-        "UPDATE filings SET superseded_by = '0000707549-25-000004' "
-        "WHERE accession = '0000707549-24-000001'"
-    )
+    save(db, LRCX_ORIG_META)
     db.conn.close()
-    fixed = json.loads(show(db_path, "ahmed", "--json"))
-    sec = fixed["issuers"][0]["securities"][0]
+    data = json.loads(show(db_path, "ahmed", "--json"))
+    sec = data["issuers"][0]["securities"][0]
     assert [r["accession"] for r in sec["rows"]] == ["0000707549-25-000004"] * 2
     assert sec["gifts"]["rows"] == 2
+
+
+def test_holdings_only_amendment_keeps_original_trades(tmp_path: Path):
+    """A 4/A that restates only holdings replaces the holdings part, never the trades:
+    Herzog's 9 sales and his exercise stay in show and company."""
+    from storehelp import HERZOG_4A_META, HERZOG_META, save
+
+    from insider.store import connect
+
+    db_path = tmp_path / "h.db"
+    db = connect(db_path)
+    save(db, HERZOG_META)
+    save(db, HERZOG_4A_META)
+    db.conn.close()
+    out = show(db_path, "herzog")
+    assert "Sales: 9 rows, 14,804 shares for $806,651.81" in out
+    assert "7,547 Employee Stock Option (Right to Buy) at $33.95" in out
+    assert "Held directly: 57,604 shares" in out
+    data = json.loads(run("company", "AIV", "--db", str(db_path), "--json").stdout)
+    (p,) = data["insiders"]
+    assert (p["sold_shares"], p["sold_value"]) == ("14804", "806651.81")
 
 
 def test_chain_break_shows_both_filings(corpus_db: Path):
