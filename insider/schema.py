@@ -14,7 +14,7 @@ import sqlite3
 
 from .codes import CODES
 
-LATEST = 2
+LATEST = 3
 
 # ---------------------------------------------------------------- version 1 (frozen)
 V1 = [
@@ -200,8 +200,60 @@ END""",
     "INSERT INTO issuers_fts(issuers_fts) VALUES ('rebuild')",
 ]
 
+# ---------------------------------------------------------------- version 3
+# Number columns lose their NUMERIC affinity: store.py writes INTEGER or REAL when that is
+# the exact filed value and the decimal text otherwise, and NUMERIC affinity turned that
+# text back into a REAL ("54.123456789012345678" read back as 54.1234567890123). SQLite
+# cannot change a column's type, so the table is rebuilt; its rows are derived data and
+# the step ends by re-deriving every table from the stored raw XML.
+V3 = [
+    "DELETE FROM field_footnotes",
+    "DROP TABLE ownership_rows",
+    """CREATE TABLE ownership_rows (
+    accession TEXT NOT NULL REFERENCES filings(accession) ON DELETE CASCADE,
+    row_num INTEGER NOT NULL,
+    form_table TEXT NOT NULL CHECK (form_table IN ('I', 'II')),
+    kind TEXT NOT NULL CHECK (kind IN ('transaction', 'holding')),
+    security_title TEXT,
+    transaction_date TEXT,
+    deemed_execution_date TEXT,
+    form_type TEXT,
+    code TEXT,
+    equity_swap_involved INTEGER,
+    timeliness TEXT,
+    shares,
+    total_value,
+    price_per_share,
+    acquired_disposed TEXT,
+    shares_owned_following,
+    value_owned_following,
+    direct_or_indirect TEXT,
+    nature_of_ownership TEXT,
+    conversion_or_exercise_price,
+    exercise_date TEXT,
+    expiration_date TEXT,
+    underlying_security_title TEXT,
+    underlying_shares,
+    underlying_value,
+    late INTEGER,
+    plan_10b5_1 INTEGER,
+    plan_10b5_1_source TEXT,
+    superseded_by TEXT,
+    due_date TEXT,
+    late_source TEXT,
+    nature_footnotes TEXT,
+    position_key TEXT,
+    is_latest INTEGER,
+    PRIMARY KEY (accession, row_num)
+)""",
+    "CREATE INDEX ownership_rows_code ON ownership_rows(code, transaction_date)",
+    "CREATE INDEX ownership_rows_position ON ownership_rows(position_key)",
+    "CREATE INDEX ownership_rows_is_latest ON ownership_rows(is_latest) WHERE is_latest = 1",
+    "CREATE INDEX ownership_rows_late ON ownership_rows(late) WHERE late = 1",
+]
+
 # version -> (statements taking version-1 to version, re-derive from raw XML afterwards)
-MIGRATIONS: dict[int, tuple[list[str], bool]] = {1: (V1, False), 2: (V2, True)}
+MIGRATIONS: dict[int, tuple[list[str], bool]] = {1: (V1, False), 2: (V2, True), 3: (V3, True)}
 
 # ---------------------------------------------------------------- views (latest only)
 # The columns every transaction-like view starts with, in this order.

@@ -147,8 +147,8 @@ class _transaction:
 def _num(d: Decimal | None) -> int | float | str | None:
     if d is None:
         return None
-    if d == d.to_integral_value():
-        return int(d)
+    if d == d.to_integral_value() and -(2**63) <= d < 2**63:
+        return int(d)  # SQLite integers are 64-bit; a bigger one stays exact text
     f = float(d)
     # REAL only when it reads back as the same decimal; else keep the exact text.
     return f if Decimal(repr(f)) == d else str(d)

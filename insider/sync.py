@@ -428,8 +428,9 @@ def _store_one(
     meta = store.FilingMeta(ref.accession, ref.filing_date, ref.acceptance_datetime, url)
     try:
         store.save_filing(db, filing, meta, raw)
-    except sqlite3.IntegrityError as e:
-        _fail(db, result, ref, url, f"store error: {e}")
+    except (sqlite3.IntegrityError, OverflowError, ValueError) as e:
+        # One filing's odd content (rolled back whole) must not stop the rest of the sync.
+        _fail(db, result, ref, url, f"store error: {type(e).__name__}: {e}")
         return
     result.new += 1
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import legacy_store_v1
 import pytest
-from conftest import MIRROR
+from conftest import HERZOG_XML, MIRROR
 from storehelp import HERZOG_4A_META, LRCX_ORIG_META, TICKERS, dump, save, synced_db
 
 from insider import schema, store
@@ -30,8 +30,8 @@ def _version(path: Path) -> int:
     return v
 
 
-def test_latest_is_2():
-    assert store.SCHEMA_VERSION == schema.LATEST == 2
+def test_latest_is_3():
+    assert store.SCHEMA_VERSION == schema.LATEST == 3
     assert sorted(schema.MIGRATIONS) == list(range(1, schema.LATEST + 1))
 
 
@@ -133,3 +133,59 @@ def test_not_sqlite_refused(tmp_path: Path):
     path.write_text("hello, this is not a database at all\n" * 100)
     with pytest.raises(store.StoreError, match="not an insider database"):
         store.connect(path)
+
+
+def test_from_version_2_numbers_become_exact(tmp_path: Path):
+    """Version 2 declared number columns NUMERIC, so a value a float cannot hold (written as
+    exact text) came back as a REAL. The step to version 3 keeps every filing and stores the
+    filed decimal exactly; huge integers stay exact too instead of failing the write."""
+    import sqlite_utils
+
+    from insider.models import Filing
+    from insider.parse import parse_ownership
+
+    path = tmp_path / "v2.db"
+    con = sqlite3.connect(path)
+    for v in (1, 2):
+        for stmt in schema.MIGRATIONS[v][0]:
+            con.execute(stmt)
+    schema.load_codes(con)
+    schema.create_views(con)
+    con.execute("PRAGMA user_version = 2")
+    con.commit()
+    raw = HERZOG_XML.read_bytes().replace(
+        b"<value>54.01</value>", b"<value>54.123456789012345678</value>"
+    )
+    filing: Filing = parse_ownership(raw)
+    v2 = sqlite_utils.Database(con)
+    store.save_filing(v2, filing, store.FilingMeta("0009999901-07-000001", "2007-05-14"), raw)
+    before = con.execute(
+        "SELECT price_per_share, typeof(price_per_share) FROM ownership_rows WHERE row_num = 1"
+    ).fetchone()
+    assert before[1] == "real" and before[0] != "54.123456789012345678"  # the bug fixed here
+    con.close()
+
+    db = store.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute(
+        "SELECT price_per_share, typeof(price_per_share) FROM ownership_rows WHERE row_num = 1"
+    ).fetchone() == ("54.123456789012345678", "text")
+    assert db.execute("SELECT count(*), sum(shares) FROM sales").fetchone() == (9, 14804)
+    assert db.execute(
+        "SELECT typeof(shares), typeof(price_per_share) FROM ownership_rows WHERE row_num = 0"
+    ).fetchone() == ("integer", "integer")
+
+
+def test_huge_integer_is_stored_as_exact_text(tmp_path: Path):
+    from insider.parse import parse_ownership
+
+    raw = HERZOG_XML.read_bytes().replace(
+        b"<value>5500</value>", b"<value>99999999999999999999</value>", 1
+    )
+    db = store.connect(tmp_path / "big.db")
+    store.save_filing(
+        db, parse_ownership(raw), store.FilingMeta("0009999901-07-000001", "2007-05-14"), raw
+    )
+    assert db.execute(
+        "SELECT shares, typeof(shares) FROM ownership_rows WHERE row_num = 0"
+    ).fetchone() == ("99999999999999999999", "text")
