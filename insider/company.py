@@ -159,27 +159,54 @@ def _company_row(r: dict[str, Any], owners_of: dict[str, list]) -> dict[str, Any
     }
 
 
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
 def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list[dict[str, Any]]:
     """Runs of open-market purchases (code P, Table I) in which at least 3 distinct insiders
     bought within 10 calendar days (first to last buy of a window at most 9 days apart).
     Overlapping windows merge into one cluster. Owners of one joint filing count as one."""
-    buys = [
-        r
-        for r in rows
-        if r["kind"] == "transaction"
-        and r["form_table"] == "I"
-        and (r["code"] or "").upper() == "P"
-        and r["transaction_date"]
-    ]
-    buys.sort(key=lambda r: r["transaction_date"])
+    buys = []
+    days = []
+    for r in rows:
+        if not (
+            r["kind"] == "transaction"
+            and r["form_table"] == "I"
+            and (r["code"] or "").upper() == "P"
+        ):
+            continue
+        day = _day(r["transaction_date"])
+        if day is not None:  # a date as filed that is no date (2007-02-30) cannot be placed
+            buys.append(r)
+            days.append(day)
+    order = sorted(range(len(buys)), key=lambda k: days[k])
+    buys = [buys[k] for k in order]
+    days = [days[k] for k in order]
 
-    def who(r: dict[str, Any]) -> tuple[str, ...]:
-        return tuple(sorted(o["cik"] for o in owners_of.get(r["accession"], []))) or (
-            r["accession"],
-        )
+    # One buyer = owners who ever file together (Alice alone and Alice with her LLC are one
+    # insider, not two): union-find over the owners of each filing.
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in buys:
+        ciks = [o["cik"] for o in owners_of.get(r["accession"], [])]
+        for c in ciks[1:]:
+            parent[root(c)] = root(ciks[0])
+
+    def who(r: dict[str, Any]) -> str:
+        ciks = [o["cik"] for o in owners_of.get(r["accession"], [])]
+        return root(ciks[0]) if ciks else r["accession"]
 
     keys = [who(r) for r in buys]
-    days = [date.fromisoformat(r["transaction_date"]) for r in buys]
     windows: list[tuple[int, int]] = []
     j = 0
     for i in range(len(buys)):

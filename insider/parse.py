@@ -9,6 +9,7 @@ differ in which elements exist, not in what a given name means.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import re
 import threading
 from decimal import Decimal, InvalidOperation
@@ -303,11 +304,14 @@ def _date(text: str | None) -> str | None:
         return None
     m = _DATE_RE.match(text)
     if m:
-        return m.group(0)  # drops a timezone suffix such as "-05:00"
+        return m.group(0)  # drops a timezone suffix such as "-05:00"; 2007-02-30 stays as filed
     m = _US_DATE_RE.match(text)
-    if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
-        return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
-    return text  # keep what was filed (13/45/2024 stays as is); reports flag what looks wrong
+    if m:
+        try:
+            return _dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2))).isoformat()
+        except ValueError:
+            pass
+    return text  # keep what was filed (13/45/2024, 2/30/2007); reports flag what looks wrong
 
 
 _BOOL_WORDS = {

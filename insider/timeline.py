@@ -62,8 +62,14 @@ def plot_png(lines: list[dict[str, Any]], path: str, title: str) -> None:
 
     fig, ax = plt.subplots(figsize=(10, 4))
     for line in lines:
-        xs = [date.fromisoformat(p["date"]) for p in line["points"] if p["date"]]
-        ys = [float(p["shares_owned_following"]) for p in line["points"] if p["date"]]
+        xs, ys = [], []
+        for p in line["points"]:
+            try:
+                x = date.fromisoformat(p["date"] or "")
+            except ValueError:  # no date, or one as filed that is no date (2007-02-30)
+                continue
+            xs.append(x)
+            ys.append(float(p["shares_owned_following"]))
         if xs:
             ax.step(xs, ys, where="post", label=line["label"], marker=".")
     from matplotlib.ticker import StrMethodFormatter

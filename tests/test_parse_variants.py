@@ -68,8 +68,11 @@ def test_us_dates_commas_and_dollar_signs():
 
 
 def test_impossible_us_date_kept_as_filed():
-    data = AMEND.replace(b"<value>2024-02-27-05:00</value>", b"<value>13/45/2024</value>")
-    assert parse_ownership(data).non_derivative_transactions[0].transaction_date == "13/45/2024"
+    for filed in (b"13/45/2024", b"2/30/2024"):
+        data = AMEND.replace(b"<value>2024-02-27-05:00</value>", b"<value>" + filed + b"</value>")
+        assert parse_ownership(data).non_derivative_transactions[0].transaction_date == (
+            filed.decode()
+        )
 
 
 def test_not_a_number_is_null_not_zero():

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -553,6 +554,31 @@ def test_company_cluster_buys_and_late(corpus_db: Path, tmp_path: Path):
     assert "Late filers (rows flagged late)" in out
     con = sqlite3.connect(path)
     assert con.execute("SELECT count(*) FROM ownership_rows WHERE late = 1").fetchone()[0] == 1
+
+
+def test_cluster_counts_a_person_once_across_solo_and_joint_filings():
+    """Alice alone and Alice with her LLC are one insider: with Bob that is two buyers,
+    not a three-insider cluster. A buy dated as filed with no real date is left out."""
+    from insider.company import cluster_buys
+
+    def buy(acc: str, day: str) -> dict:
+        return {
+            "kind": "transaction", "form_table": "I", "code": "P", "transaction_date": day,
+            "accession": acc, "shares": Decimal(10), "price_per_share": Decimal(1),
+            "total_value": None,
+        }  # fmt: skip
+
+    alice = {"cik": "1", "name": "Alice"}
+    llc = {"cik": "2", "name": "Alice Family LLC"}
+    bob = {"cik": "3", "name": "Bob"}
+    rows = [buy("a1", "2020-03-02"), buy("a2", "2020-03-03"), buy("b1", "2020-03-05")]
+    owners = {"a1": [alice], "a2": [alice, llc], "b1": [bob]}
+    assert cluster_buys(rows, owners) == []
+    carol = {"cik": "4", "name": "Carol"}
+    rows += [buy("c1", "2020-03-06"), buy("x1", "2020-02-30")]
+    owners.update({"c1": [carol], "x1": [{"cik": "5", "name": "Xavier"}]})
+    (c,) = cluster_buys(rows, owners)
+    assert c["distinct_buyers"] == 3 and c["rows"] == 4
 
 
 # ----------------------------------------------------------------------------- contracts
