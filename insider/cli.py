@@ -292,7 +292,7 @@ def _output(rep, json_out: bool, csv_out: bool, no_footnotes: bool, kind: str, *
 
     from .render import render_company, render_owner
 
-    console = Console(width=_width(), highlight=False)
+    console = Console(width=_width(), highlight=False, markup=False)
     if kind == "show":
         render_owner(rep, console, footnotes=not no_footnotes, **kw)
     else:

@@ -34,6 +34,15 @@ def _natural(label: str) -> tuple:
     return (int(digits) if digits else 0, label)
 
 
+def _suffix(count: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: a marker letter for the count-th repeat of a filing's id."""
+    out = ""
+    while count > 0:
+        count, rem = divmod(count - 1, 26)
+        out = chr(ord("a") + rem) + out
+    return out
+
+
 class _Notes:
     """Footnote markers unique across one report: the filing's own number when that is
     unambiguous ("1" for F1), with a letter when two filings both have an F1. Texts are
@@ -53,7 +62,7 @@ class _Notes:
                 base = n["id"][1:] if n["id"][:1] in "Ff" and n["id"][1:].isdigit() else n["id"]
                 count = self.used.get(base, 0)
                 self.used[base] = count + 1
-                label = base if count == 0 else f"{base}{chr(ord('a') + count - 1)}"
+                label = base if count == 0 else f"{base}{_suffix(count)}"
                 self.keys[key] = label
                 entry = (label, accession, n.get("text") or "")
                 self.texts.append(entry)
@@ -614,7 +623,7 @@ def _company_rows(
 
 def render_filing(d: dict[str, Any], console: Console | None = None) -> None:
     """A parsed filing (the --json contract dict) as text, for `insider parse`."""
-    console = console or Console(highlight=False)
+    console = console or Console(highlight=False, markup=False)
     iss = d["issuer"]
     console.print(
         Text(

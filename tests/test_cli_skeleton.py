@@ -120,3 +120,28 @@ def test_parse_bad_file_one_line(tmp_path: Path):
     assert r.returncode == 1
     assert "truncated" in r.stderr
     assert r.stderr.strip().count("\n") == 0
+
+
+def test_filed_text_with_brackets_is_printed_verbatim(tmp_path: Path):
+    """Filers write square brackets; they are text, never terminal markup."""
+    from conftest import HERZOG_XML
+
+    raw = (
+        HERZOG_XML.read_bytes()
+        .replace(b"The option vests 20%", b"[i] The option [/s/ counsel] vests 20%")
+        .replace(b"<signatureName>Thomas M. Herzog", b"<signatureName>[bold]Thomas M. Herzog")
+    )
+    doc = tmp_path / "brackets.xml"
+    doc.write_bytes(raw)
+    r = run("parse", str(doc))
+    assert r.returncode == 0, r.stderr
+    assert "[i] The option [/s/ counsel] vests 20%" in r.stdout
+    assert "Signed: [bold]Thomas M. Herzog 2007-05-14" in r.stdout
+
+
+def test_bracketed_user_input_is_not_markup(synced: Path):
+    r = run("show", "HERZOG", "--db", str(synced), "--issuer", "[/x]")
+    assert "Traceback" not in r.stderr
+    assert r.returncode in (0, 1)
+    r = run("company", "AIV", "--db", str(synced), "--code", "[/x]")
+    assert "Traceback" not in r.stderr
