@@ -15,8 +15,9 @@ Rule 0-3). Holidays (5 U.S.C. 6103):
 - Inauguration Day (Jan 20 every fourth year from 1965, Jan 21 when the 20th is a Sunday) is
   a holiday for federal offices in the Washington, D.C. area, where the SEC sits
   (5 U.S.C. 6103(c)); the SEC and EDGAR are closed.
-- national days of mourning on which federal offices, the SEC and EDGAR closed:
-  `MOURNING_DAYS`.
+- days the SEC and EDGAR were closed by executive order or emergency: national days of
+  mourning, the Christmas Eves (and one day after Christmas) given to federal employees, and
+  Hurricane Sandy: `CLOSURES`. A filing due on such a day is due on the next business day.
 
 Rules are those in force since 1986; earlier years are not needed (Form 4 XML starts 2003).
 """
@@ -26,17 +27,25 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-# Executive orders closing federal offices for a president's funeral.
-MOURNING_DAYS = frozenset(
-    {
-        date(2004, 6, 11),  # Ronald Reagan
-        date(2007, 1, 2),  # Gerald Ford
-        date(2018, 12, 5),  # George H. W. Bush
-        date(2025, 1, 9),  # Jimmy Carter
-    }
-)
-
-
+# Days federal offices, the SEC and EDGAR were closed outside the holiday statute.
+CLOSURES: dict[date, str] = {
+    date(2001, 12, 24): "Christmas Eve (executive order)",
+    date(2004, 6, 11): "national day of mourning, Ronald Reagan",
+    date(2007, 1, 2): "national day of mourning, Gerald Ford",
+    date(2007, 12, 24): "Christmas Eve (executive order)",
+    date(2008, 12, 26): "day after Christmas (executive order)",
+    date(2012, 10, 29): "Hurricane Sandy (federal offices closed)",
+    date(2012, 10, 30): "Hurricane Sandy (federal offices closed)",
+    date(2012, 12, 24): "Christmas Eve (executive order)",
+    date(2014, 12, 26): "day after Christmas (executive order)",
+    date(2015, 12, 24): "Christmas Eve (executive order)",
+    date(2018, 12, 5): "national day of mourning, George H. W. Bush",
+    date(2018, 12, 24): "Christmas Eve (executive order)",
+    date(2019, 12, 24): "Christmas Eve (executive order)",
+    date(2020, 12, 24): "Christmas Eve (executive order)",
+    date(2024, 12, 24): "Christmas Eve (executive order)",
+    date(2025, 1, 9): "national day of mourning, Jimmy Carter",
+}
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     """The n-th `weekday` (Mon=0) of the month; n = -1 for the last one."""
     if n > 0:
@@ -88,9 +97,9 @@ def federal_holidays(year: int) -> dict[date, str]:
         if inaug.weekday() == 6:
             inaug = date(year, 1, 21)
         out.setdefault(inaug, "Inauguration Day")
-    for d in MOURNING_DAYS:
+    for d, why in CLOSURES.items():
         if d.year == year:
-            out.setdefault(d, "National Day of Mourning")
+            out.setdefault(d, why)
     return out
 
 

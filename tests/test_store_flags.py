@@ -33,7 +33,8 @@ from insider.holidays import add_business_days, federal_holidays, form4_due_date
         (date(2022, 12, 26), "Christmas Day"),  # Sunday -> Monday
         (date(2021, 1, 20), "Inauguration Day"),
         (date(2013, 1, 21), "Birthday of Martin Luther King, Jr."),  # and Inauguration Day
-        (date(2025, 1, 9), "National Day of Mourning"),  # President Carter
+        (date(2025, 1, 9), "national day of mourning, Jimmy Carter"),
+        (date(2018, 12, 24), "Christmas Eve (executive order)"),
     ],
 )
 def test_holidays(day: date, name: str):
@@ -46,7 +47,8 @@ def test_no_juneteenth_before_2021_and_new_year_not_twice():
     assert is_business_day(date(2020, 6, 19))
     # 2022's New Year's Day is observed in 2021, so 2022 itself has no Jan holiday before MLK.
     assert [d for d in federal_holidays(2022) if d.month == 1] == [date(2022, 1, 17)]
-    assert len(federal_holidays(2024)) == 11
+    # 11 statutory holidays (Juneteenth included) and the Christmas Eve closure.
+    assert len(federal_holidays(2024)) == 12
 
 
 @pytest.mark.parametrize(
@@ -56,7 +58,8 @@ def test_no_juneteenth_before_2021_and_new_year_not_twice():
         ("2024-11-27", "2024-12-02"),  # Wed before Thanksgiving -> Friday, Monday
         ("2021-12-29", "2022-01-03"),  # Wed; Fri Dec 31 is the observed New Year's Day
         ("2022-06-16", "2022-06-21"),  # Thu; Mon Jun 20 observed Juneteenth
-        ("2024-12-23", "2024-12-26"),  # Mon; Christmas Wednesday
+        ("2024-12-23", "2024-12-27"),  # Mon; Tue Dec 24 closed by executive order, Christmas
+        ("2018-12-20", "2018-12-26"),  # Thu; Mon Dec 24 closed by executive order, Christmas
         ("2024-11-09", "2024-11-13"),  # Saturday trade: Mon Nov 11 Veterans Day
         ("2025-01-07", "2025-01-10"),  # Tue; Thu Jan 9 day of mourning
         ("2025-01-16", "2025-01-21"),  # Thu; Mon Jan 20 MLK + inauguration
@@ -174,7 +177,8 @@ def test_plan_from_footnote_and_from_box(tmp_path: Path):
 
 
 def test_full_years_match_opm_lists():
-    """OPM's published federal holiday lists (observed dates), plus Inauguration Day."""
+    """OPM's published federal holiday lists (observed dates), plus Inauguration Day and
+    the Christmas Eve 2024 closure by executive order."""
     assert sorted(federal_holidays(2024)) == [
         date(2024, m, d)
         for m, d in [
@@ -188,6 +192,7 @@ def test_full_years_match_opm_lists():
             (10, 14),
             (11, 11),
             (11, 28),
+            (12, 24),
             (12, 25),
         ]
     ]
