@@ -13,7 +13,8 @@ late (transaction rows only):
 plan_10b5_1 (transaction rows only; holdings NULL):
   - the filing's `aff10b5One` box when the filing has one (from 2023): source 'aff10b5One';
   - else 1 when a footnote on the row mentions Rule 10b5-1 (`10b5-1`, `10b-5-1`, any dash;
-    never the anti-fraud Rule 10b-5): source 'footnote';
+    never the anti-fraud Rule 10b-5), unless a negation (not, no, neither, nor, without,
+    outside) precedes it in the same clause: source 'footnote';
   - else 0, source 'none'.
 """
 
@@ -29,8 +30,20 @@ from .holidays import form4_due_date
 PLAN_RE = re.compile(r"10b\s*-?\s*5\s*[-‐‑‒–—]\s*1(?!\d)", re.I)
 
 
+# "were not made pursuant to a Rule 10b5-1 plan" says the opposite: a negation earlier in
+# the same clause cancels the mention.
+_NEGATION_RE = re.compile(r"\b(not|no|neither|nor|without|outside)\b", re.I)
+
+
 def mentions_10b5_1(text: str | None) -> bool:
-    return bool(text and PLAN_RE.search(text))
+    """True when the text says a trade was made under a Rule 10b5-1 plan."""
+    if not text:
+        return False
+    for m in PLAN_RE.finditer(text):
+        start = max(text.rfind(".", 0, m.start()), text.rfind(";", 0, m.start())) + 1
+        if not _NEGATION_RE.search(text, start, m.start()):
+            return True
+    return False
 
 
 def refresh(conn: sqlite3.Connection, accessions: Sequence[str]) -> None:

@@ -84,6 +84,10 @@ def test_add_business_days_counts_from_the_next_day():
         ("in violation of Rule 10b-5 of the Exchange Act", False),
         ("Rule 10b-5 and Rule 10b5-12", False),
         ("weighted average price", False),
+        ("The sales were not made pursuant to a Rule 10b5-1 trading plan.", False),
+        ("No Rule 10b5-1 plan was in place. The shares were gifted.", False),
+        ("Not a plan sale. These sales were made under a Rule 10b5-1 plan.", True),
+        ("Sold pursuant to a Rule 10b5-1 plan, not in the open market.", True),
         (None, False),
     ],
 )
