@@ -243,6 +243,8 @@ def show(
             plot_png(timeline_lines(rep), str(plot), f"{rep['owner']['name']}: shares owned")
         except RuntimeError as e:
             fail(str(e))
+        except (OSError, ValueError) as e:  # no such folder, unknown image format
+            fail(f"--plot {plot}: {getattr(e, 'strerror', None) or e}")
     _output(rep, json_out, csv_out, no_footnotes, "show", timeline=not no_timeline)
 
 

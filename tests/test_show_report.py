@@ -780,3 +780,11 @@ def test_show_issuer_filter(corpus_db: Path):
     assert len(data["issuers"]) == 1
     data = json.loads(show(corpus_db, "HERZOG", "--issuer", "TSLA", "--json"))
     assert data["issuers"] == []
+
+
+def test_plot_bad_path_or_format_is_one_line(corpus_db: Path, tmp_path: Path):
+    for target in (tmp_path / "no" / "such" / "dir.png", tmp_path / "x.pdq"):
+        r = run("show", "musk", "--db", str(corpus_db), "--plot", str(target))
+        assert r.returncode == 1
+        assert "Traceback" not in r.stderr and r.stderr.startswith("insider: --plot ")
+        assert r.stderr.strip().count("\n") == 0
