@@ -46,6 +46,8 @@ CLOSURES: dict[date, str] = {
     date(2024, 12, 24): "Christmas Eve (executive order)",
     date(2025, 1, 9): "national day of mourning, Jimmy Carter",
 }
+
+
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     """The n-th `weekday` (Mon=0) of the month; n = -1 for the last one."""
     if n > 0:
