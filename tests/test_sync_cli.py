@@ -180,6 +180,12 @@ def test_no_user_agent_for_real_hosts_is_one_line(tmp_path):
 
 
 # -- interruptions ------------------------------------------------------------------------------
+def _default_sigint() -> None:
+    # A shell without job control starts background jobs (a CI runner's, say) with SIGINT
+    # ignored, and Python keeps it ignored; a user's terminal delivers Ctrl-C.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(srv, db: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [str(BIN), "sync", "ACME", "--edgar", srv.url, "--db", str(db)],
@@ -187,6 +193,7 @@ def _start(srv, db: Path) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         env=env(),
+        preexec_fn=_default_sigint,
     )
 
 
