@@ -186,10 +186,9 @@ NoNotesOpt = Annotated[
 
 
 def _filters(since, until, code, issuer):
-    from .report import Filters, check_date
+    from .report import make_filters
 
-    codes = frozenset(c.strip().upper() for c in code.split(",") if c.strip()) if code else None
-    return Filters(check_date(since, "--since"), check_date(until, "--until"), codes, issuer)
+    return make_filters(since, until, code, issuer)
 
 
 def _report_error(e) -> NoReturn:
@@ -264,6 +263,8 @@ def company(
     from .company import company_report
     from .report import ReportError
 
+    if last < 0:
+        fail(f"--last {last}: give 0 or more transactions")
     database = _existing_db(db)
     try:
         rep = company_report(database, ticker, _filters(since, until, code, None), last=last)

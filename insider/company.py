@@ -14,10 +14,12 @@ from .report import (
     Filters,
     ReportError,
     co_owners,
+    dsum,
     fetch_rows,
     owner_type,
     public_row,
     row_value,
+    tidy,
 )
 
 if TYPE_CHECKING:
@@ -111,10 +113,10 @@ def company_report(
         mine = [r for r in txns if r["form_table"] == "I"]
         buys = [r for r in mine if (r["code"] or "").upper() == "P"]
         sells = [r for r in mine if (r["code"] or "").upper() == "S"]
-        b_sh = sum((r["shares"] or zero for r in buys), zero)
-        s_sh = sum((r["shares"] or zero for r in sells), zero)
-        b_v = sum((row_value(r) or zero for r in buys), zero)
-        s_v = sum((row_value(r) or zero for r in sells), zero)
+        b_sh = dsum(r["shares"] or zero for r in buys)
+        s_sh = dsum(r["shares"] or zero for r in sells)
+        b_v = dsum(row_value(r) or zero for r in buys)
+        s_v = dsum(row_value(r) or zero for r in sells)
         del p["_accs"]
         insiders.append(
             {
@@ -125,8 +127,8 @@ def company_report(
                 "sales": len(sells),
                 "sold_shares": s_sh,
                 "sold_value": s_v,
-                "net_shares": b_sh - s_sh,
-                "net_value": b_v - s_v,
+                "net_shares": tidy(b_sh - s_sh),
+                "net_value": tidy(b_v - s_v),
                 "late_rows": sum(1 for r in txns if r["late"] == 1),
             }
         )
@@ -233,8 +235,8 @@ def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list
                 "insiders": [{"cik": c, "name": n} for c, n in names.items()],
                 "distinct_buyers": len({who(r) for r in part}),
                 "rows": len(part),
-                "shares": sum((r["shares"] or zero for r in part), zero),
-                "value": sum((row_value(r) or zero for r in part), zero),
+                "shares": dsum(r["shares"] or zero for r in part),
+                "value": dsum(row_value(r) or zero for r in part),
                 "accessions": sorted({r["accession"] for r in part}),
             }
         )

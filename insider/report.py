@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -66,6 +67,24 @@ class Filters:
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def make_filters(
+    since: str | None, until: str | None, code: str | None, issuer: str | None
+) -> Filters:
+    """Filters from command-line text; anything that can match nothing is an error."""
+    from .codes import CODES
+
+    codes = frozenset(c.strip().upper() for c in code.split(",") if c.strip()) if code else None
+    unknown = sorted(codes - CODES.keys()) if codes else []
+    if unknown:
+        raise ReportError(
+            f"--code {','.join(unknown)}: not a transaction code (known: {''.join(sorted(CODES))})"
+        )
+    flt = Filters(check_date(since, "--since"), check_date(until, "--until"), codes, issuer)
+    if flt.since and flt.until and flt.since > flt.until:
+        raise ReportError(f"--since {flt.since} is after --until {flt.until}")
+    return flt
 
 
 def check_date(value: str | None, option: str) -> str | None:
@@ -314,11 +333,23 @@ def co_owners(db: sqlite_utils.Database, accs: list[str]) -> dict[str, list[dict
     return out
 
 
+def tidy(d: Decimal) -> Decimal:
+    """A computed amount without the trailing zeros multiplication and addition leave
+    (5500 x 54 is 297000, not 297000.00); filed values are never passed through here."""
+    if d == d.to_integral_value():
+        return d.quantize(Decimal(1))
+    return d.normalize()
+
+
+def dsum(values: Iterable[Decimal]) -> Decimal:
+    return tidy(sum(values, Decimal(0)))
+
+
 def row_value(r: dict[str, Any]) -> Decimal | None:
     if r["kind"] != "transaction":
         return None
     if r["shares"] is not None and r["price_per_share"] is not None:
-        return r["shares"] * r["price_per_share"]
+        return tidy(r["shares"] * r["price_per_share"])
     return r["total_value"]
 
 
@@ -376,10 +407,10 @@ def _line_dict(r: dict[str, Any]) -> dict[str, Any]:
 def _trade_summary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not rows:
         return None
-    shares = sum((r["shares"] or Decimal(0) for r in rows), Decimal(0))
+    shares = dsum(r["shares"] or Decimal(0) for r in rows)
     priced = [r for r in rows if r["shares"] is not None and r["price_per_share"] is not None]
-    value = sum((r["shares"] * r["price_per_share"] for r in priced), Decimal(0))
-    priced_shares = sum((r["shares"] for r in priced), Decimal(0))
+    value = dsum(r["shares"] * r["price_per_share"] for r in priced)
+    priced_shares = dsum(r["shares"] for r in priced)
     prices = [r["price_per_share"] for r in priced]
     dates = sorted(r["transaction_date"] for r in rows if r["transaction_date"])
     return {
@@ -402,20 +433,14 @@ def _group_summary(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not rows:
         return None
     dates = sorted(r["transaction_date"] for r in rows if r["transaction_date"])
-    acquired = sum(
-        (r["shares"] or Decimal(0) for r in rows if (r["acquired_disposed"] or "") == "A"),
-        Decimal(0),
-    )
-    disposed = sum(
-        (r["shares"] or Decimal(0) for r in rows if (r["acquired_disposed"] or "") == "D"),
-        Decimal(0),
-    )
+    acquired = dsum(r["shares"] or Decimal(0) for r in rows if r["acquired_disposed"] == "A")
+    disposed = dsum(r["shares"] or Decimal(0) for r in rows if r["acquired_disposed"] == "D")
     return {
         "rows": len(rows),
-        "shares": sum((r["shares"] or Decimal(0) for r in rows), Decimal(0)),
+        "shares": dsum(r["shares"] or Decimal(0) for r in rows),
         "shares_acquired": acquired,
         "shares_disposed": disposed,
-        "value": sum((row_value(r) or Decimal(0) for r in rows), Decimal(0)),
+        "value": dsum(row_value(r) or Decimal(0) for r in rows),
         "first_date": dates[0] if dates else None,
         "last_date": dates[-1] if dates else None,
     }
@@ -519,9 +544,9 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
     assign_lines(everything)
     breaks = [
         b
+        # Every code counts here: a break at an M row is as real when only S is shown.
         for b in chain_breaks(everything)
         if flt.in_window(b["date"])
-        and (flt.codes is None or (b["code"] or "").upper() in flt.codes)
     ]
     joint_accs = sorted({r["accession"] for r in everything if r["n_owners"] > 1})
     co = co_owners(db, joint_accs) if joint_accs else {}
@@ -654,7 +679,7 @@ def _exercise(r: dict[str, Any], same_day: dict[tuple, dict[str, Any]]) -> dict[
             "exercises_that_day": d["exercises"],
             "shares_received": received,
             "sold": d["sold"],
-            "sold_value": d["sold_value"],
+            "sold_value": tidy(d["sold_value"]),
             "withheld_for_tax": d["withheld"],
             "disposed_to_issuer": d["disposed_to_issuer"],
             "held": max(received - out, Decimal(0)),
@@ -721,7 +746,7 @@ def _security_section(
     pos = list(positions.values())
     total = None
     if pos and all(p["shares_owned_following"] is not None for p in pos):
-        total = sum((p["shares_owned_following"] for p in pos), Decimal(0))
+        total = dsum(p["shares_owned_following"] for p in pos)
     return {
         "security_title": sec["security_title"],
         "table": sec["table"],

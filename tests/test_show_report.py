@@ -250,7 +250,7 @@ def test_scarpelli_trust_lines_and_exercise(corpus_db: Path):
     ]
     assert common["position_total_shares"] == "894585"
     assert common["sales"]["shares"] == "200000"
-    assert common["sales"]["value"] == "30351309.770"
+    assert common["sales"]["value"] == "30351309.77"
     # Holdings are never trades: they are rows of kind holding, outside every summary.
     assert sum(1 for r in common["rows"] if r["kind"] == "holding") == 8
     assert all(r["value"] is None for r in common["rows"] if r["kind"] == "holding")
@@ -546,7 +546,7 @@ def test_company_cluster_buys_and_late(corpus_db: Path, tmp_path: Path):
         "2020-03-11",
         3,
     )
-    assert c["shares"] == "600" and c["value"] == "30150.00"
+    assert c["shares"] == "600" and c["value"] == "30150"
     (late,) = data["late_filings"]
     assert late["owners"][0]["name"] == "BETA BOB" and late["late"] is True
     out = run("company", "AIV", "--db", str(path)).stdout
@@ -788,3 +788,21 @@ def test_plot_bad_path_or_format_is_one_line(corpus_db: Path, tmp_path: Path):
         assert r.returncode == 1
         assert "Traceback" not in r.stderr and r.stderr.startswith("insider: --plot ")
         assert r.stderr.strip().count("\n") == 0
+
+
+def test_filters_that_can_match_nothing_are_errors(corpus_db: Path):
+    for args, says in (
+        (("show", "COOK", "--since", "2020", "--until", "2019"), "is after --until"),
+        (("show", "COOK", "--code", "S,Q"), "--code Q: not a transaction code"),
+        (("company", "SNOW", "--last", "-1"), "--last -1"),
+    ):
+        r = run(*args, "--db", str(corpus_db))
+        assert r.returncode == 1 and says in r.stderr, (args, r.stderr)
+        assert r.stderr.strip().count("\n") == 0
+
+
+def test_code_filter_never_hides_a_chain_break(corpus_db: Path):
+    """The Musk break sits at an M row; showing only sales must still report it."""
+    for code in ("S", "M"):
+        data = json.loads(show(corpus_db, "musk", "--json", "--code", code))
+        assert data["consistency_breaks"] == 1
