@@ -316,8 +316,14 @@ class Edgar:
             except requests.RequestException as e:
                 if isinstance(e, ValueError):  # a bad URL or header: retrying cannot help
                     raise EdgarError(f"{url}: {_first_line(e)}") from None
-                # Refused/reset connections, timeouts, bodies cut short (fewer bytes than
-                # Content-Length), broken gzip: transient, retried a bounded number of times.
+                # A host that is not there (name unknown, connection refused) rarely comes
+                # back within seconds: one retry, then say so plainly.
+                unreachable = _unreachable(e)
+                if unreachable and transient >= 1:
+                    host = urlparse(url).netloc
+                    raise EdgarError(f"cannot connect to {host}: {unreachable}") from None
+                # Resets, timeouts, bodies cut short (fewer bytes than Content-Length), broken
+                # gzip: transient, retried a bounded number of times.
                 transient += 1
                 if transient > self.retries:
                     raise EdgarError(
@@ -394,6 +400,24 @@ def _retry_after(value: str | None) -> float | None:
     if when is None:
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def _unreachable(e: BaseException) -> str | None:
+    """Why the host cannot be reached at all, or None for a failure worth retrying."""
+    import requests
+
+    if not isinstance(e, requests.ConnectionError) or isinstance(e, requests.Timeout):
+        return None
+    text = repr(e)
+    if (
+        "NameResolutionError" in text
+        or "Name or service not known" in text
+        or ("nodename nor servname" in text or "Temporary failure in name resolution" in text)
+    ):
+        return "host not found (no network, or a wrong --edgar URL?)"
+    if "Connection refused" in text or "ConnectionRefusedError" in text:
+        return "connection refused (is the server running?)"
+    return None
 
 
 def _kind(e: BaseException) -> str:

@@ -303,3 +303,16 @@ def test_bad_edgar_url_is_one_line_at_once(tmp_path):
     r = run("ACME", "--edgar", "http://127.0.0.1:notaport", "--db", str(tmp_path / "i.db"))
     assert r.returncode == 1 and one_line(r.stderr), r.stderr
     assert time.monotonic() - t < 10
+
+
+def test_unreachable_edgar_is_one_quick_line(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on once this socket is closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t = time.monotonic()
+    r = run("AAPL", "--edgar", f"http://127.0.0.1:{port}", "--db", str(tmp_path / "u.db"))
+    assert time.monotonic() - t < 10
+    assert r.returncode == 1 and one_line(r.stderr)
+    assert f"cannot connect to 127.0.0.1:{port}: connection refused" in r.stderr
