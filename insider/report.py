@@ -353,8 +353,22 @@ def row_value(r: dict[str, Any]) -> Decimal | None:
     return r["total_value"]
 
 
+def title_key(title: str | None) -> str:
+    """ "Class A common stock" and "Class A Common  Stock" are one security."""
+    return " ".join((title or "").split()).casefold()
+
+
+def nature_notes(r: dict[str, Any]) -> list:
+    """Footnotes that say which indirect holding a row is: on natureOfOwnership, or (filers
+    put them there too) on directOrIndirectOwnership / ownershipNature of an I row."""
+    notes = list(r["footnotes"].get("nature_of_ownership") or [])
+    if (r["direct_or_indirect"] or "").upper() == "I":
+        notes += [n for n in r["footnotes"].get("direct_or_indirect") or [] if n not in notes]
+    return notes
+
+
 def _nature_notes(r: dict[str, Any]) -> str:
-    return " ".join((t or fid) for fid, t in r["footnotes"].get("nature_of_ownership") or [])
+    return " ".join((t or fid) for fid, t in nature_notes(r))
 
 
 def assign_lines(rows: list[dict[str, Any]]) -> None:
@@ -384,7 +398,7 @@ def _base_line(r: dict[str, Any]) -> tuple:
     return (
         r["issuer_cik"],
         r["form_table"],
-        r["security_title"],
+        title_key(r["security_title"]),
         *grant,
         (r["direct_or_indirect"] or "").upper(),
         (r["nature_of_ownership"] or "").strip(),
@@ -398,9 +412,7 @@ def _line_dict(r: dict[str, Any]) -> dict[str, Any]:
         "expiration_date": r["expiration_date"] if table2 else None,
         "direct_or_indirect": r["direct_or_indirect"],
         "nature_of_ownership": r["nature_of_ownership"],
-        "nature_footnotes": [
-            {"id": fid, "text": t} for fid, t in r["footnotes"].get("nature_of_ownership", [])
-        ],
+        "nature_footnotes": [{"id": fid, "text": t} for fid, t in nature_notes(r)],
     }
 
 
@@ -565,9 +577,10 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
             },
         )
         sec = iss["securities"].setdefault(
-            (r["form_table"], r["security_title"]),
+            (r["form_table"], title_key(r["security_title"])),
             {"security_title": r["security_title"], "table": r["form_table"], "rows": []},
         )
+        sec["security_title"] = r["security_title"]  # shown as most recently filed
         sec["rows"].append(r)
     out_issuers = []
     for iss in issuers.values():
@@ -580,7 +593,7 @@ def owner_report(db: sqlite_utils.Database, query: str, flt: Filters | None = No
                 for b in breaks
                 if b["issuer_cik"] == iss["issuer_cik"]
                 and b["table"] == s["table"]
-                and b["security_title"] == s["security_title"]
+                and title_key(b["security_title"]) == title_key(s["security_title"])
             ]
         out_issuers.append(
             {**{k: v for k, v in iss.items() if k != "securities"}, "securities": secs}

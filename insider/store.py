@@ -319,6 +319,14 @@ def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
                 o.roles,
             ),
         )
+    # Indirect lines of one filing that share table, title, D/I and nature ("Trust" eight
+    # times) are told apart by their nature footnotes; elsewhere a footnote reworded between
+    # filings must not split one position in two (the rule report.assign_lines follows).
+    notes_of = [_nature_notes(filing, row) for row in filing.rows]
+    seen: dict[tuple, set] = {}
+    for row, notes in zip(filing.rows, notes_of, strict=True):
+        seen.setdefault(_line_base(row), set()).add(notes)
+    ambiguous = {base for base, texts in seen.items() if len(texts) > 1}
     row_params = []
     note_params = []
     for num, row in enumerate(filing.rows):
@@ -330,12 +338,10 @@ def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
             elif isinstance(v, bool):
                 v = int(v)
             vals.append(v)
-        nature_ids = row.footnotes.get("nature_of_ownership", ())
-        nature_notes = (
-            "\n".join(filing.footnotes.get(i, "") for i in dict.fromkeys(nature_ids)) or None
-        )
+        nature_notes = notes_of[num]
         table = "II" if row.table == "derivative" else "I"
-        position = _position_key(filing, acc, table, row, nature_notes)
+        key_notes = nature_notes if _line_base(row) in ambiguous else None
+        position = _position_key(filing, acc, table, row, key_notes)
         row_params.append((acc, num, table, row.kind, nature_notes, position, *vals))
         for field_name, ids in row.footnotes.items():
             for p, fid in enumerate(dict.fromkeys(ids)):
@@ -365,6 +371,30 @@ def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
     )
 
 
+def _nature_notes(filing: Filing, row) -> str | None:
+    """Texts of the footnotes naming which indirect holding a row is: on natureOfOwnership,
+    or on directOrIndirectOwnership / ownershipNature of an I row (filers use both)."""
+    ids = list(row.footnotes.get("nature_of_ownership", ()))
+    if (row.direct_or_indirect or "").upper() == "I":
+        ids += row.footnotes.get("direct_or_indirect", ())
+    return "\n".join(filing.footnotes.get(i, "") for i in dict.fromkeys(ids)) or None
+
+
+def _title(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _line_base(row) -> tuple:
+    return (
+        row.table,
+        _title(row.security_title),
+        (row.direct_or_indirect or "").upper(),
+        _title(row.nature_of_ownership),
+        str(row.conversion_or_exercise_price),
+        row.expiration_date or "",
+    )
+
+
 def _position_key(filing: Filing, acc: str, table: str, row, nature_notes: str | None) -> str:
     """One ownership line: same owners, issuer, table, security (Table II: with exercise
     price and expiry), direct/indirect and nature (with its footnotes). A short hash."""
@@ -373,9 +403,9 @@ def _position_key(filing: Filing, acc: str, table: str, row, nature_notes: str |
         owners,
         filing.issuer.cik or "",
         table,
-        (row.security_title or "").lower(),
-        row.direct_or_indirect or "",
-        (row.nature_of_ownership or "").lower(),
+        _title(row.security_title),
+        (row.direct_or_indirect or "").upper(),
+        _title(row.nature_of_ownership),
         nature_notes or "",
         str(_num(row.conversion_or_exercise_price)),
         row.expiration_date or "",

@@ -806,3 +806,32 @@ def test_code_filter_never_hides_a_chain_break(corpus_db: Path):
     for code in ("S", "M"):
         data = json.loads(show(corpus_db, "musk", "--json", "--code", code))
         assert data["consistency_breaks"] == 1
+
+
+def test_title_spelled_another_way_is_the_same_security(tmp_path: Path):
+    """A later filing writes "Class A common stock": one section and one direct line for
+    Herzog's common stock, not two that both say 57,604."""
+    from conftest import FIXTURES
+    from storehelp import HERZOG_META, save
+
+    from insider.parse import parse_ownership
+    from insider.store import FilingMeta, connect, save_filing
+
+    raw = (FIXTURES / "handmade" / "aiv-herzog-form4a-holdings-only.xml").read_bytes()
+    raw = (
+        raw.replace(b"<value>Class A Common Stock</value>", b"<value>Class A common  stock</value>")
+        .replace(b"<value>1200</value>", b"<value>57604</value>")
+        .replace(b"<value>I</value>", b"<value>D</value>")
+        .replace(b"<value>By 401(k) plan</value>", b"<value></value>")
+    )
+    db_path = tmp_path / "t.db"
+    db = connect(db_path)
+    save(db, HERZOG_META)
+    save_filing(db, parse_ownership(raw), FilingMeta("0009999901-07-000003", "2007-06-01"), raw)
+    db.conn.close()
+    data = json.loads(show(db_path, "herzog", "--json"))
+    common = [s for s in data["issuers"][0]["securities"] if s["table"] == "I"]
+    assert len(common) == 1
+    assert [(p["direct_or_indirect"], p["shares_owned_following"]) for p in
+            common[0]["positions"]] == [("D", "57604")]  # fmt: skip
+    assert common[0]["consistency_breaks"] == []

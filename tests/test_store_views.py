@@ -111,3 +111,42 @@ def test_views_use_indexes(db):
         r[3] for r in db.execute("EXPLAIN QUERY PLAN SELECT * FROM filings_late").fetchall()
     )
     assert "ownership_rows_late" in plan
+
+
+def test_reworded_trust_footnote_is_one_position(db):
+    """Musk's trust line: the footnote reads "Revokable" in 2022 and "Revocable" in 2023.
+    One position, so holdings_latest gives the 2023 amount once, not the sum of both."""
+    rows = db.execute(
+        "SELECT shares_owned_following, accession FROM holdings_latest "
+        "WHERE issuer_ticker = 'TSLA' AND owner_name = 'Musk Elon' AND form_table = 'I'"
+    ).fetchall()
+    assert rows == [(411062076, "0009999999-23-000001")]
+
+
+def test_trusts_told_apart_by_footnotes_on_the_d_i_field(tmp_path):
+    """Filers also put the footnote naming a trust on directOrIndirectOwnership; eight
+    "Trust" lines of one filing stay eight positions."""
+    import re
+
+    from conftest import CORPUS
+
+    from insider import store
+    from insider.parse import parse_ownership
+
+    raw = (CORPUS / "snowflake-form4-2022-12-13.xml").read_bytes()
+    moved = re.sub(
+        rb"<directOrIndirectOwnership>\s*<value>I</value>\s*</directOrIndirectOwnership>\s*"
+        rb"<natureOfOwnership>\s*<value>Trust</value>\s*(<footnoteId id=\"F\d+\"/>)",
+        rb"<directOrIndirectOwnership><value>I</value>\1</directOrIndirectOwnership>"
+        rb"<natureOfOwnership><value>Trust</value>",
+        raw,
+    )
+    assert moved.count(b"<natureOfOwnership><value>Trust</value>") == 8
+    con = store.connect(tmp_path / "t.db")
+    f = parse_ownership(moved)
+    store.save_filing(con, f, store.FilingMeta("0009999999-22-000001", "2022-12-15"), moved)
+    n = con.execute(
+        "SELECT count(*), sum(shares_owned_following) FROM holdings_latest "
+        "WHERE nature_of_ownership = 'Trust'"
+    ).fetchone()
+    assert n == (8, 2755 * 3 + 9686 * 3 + 178947 + 577218)
