@@ -64,8 +64,9 @@ VIEW_COLUMNS: dict[str, str] = {
     "amends_accession": "Accession of the filing this amendment amends, if any.",
     "as_of_date": "Date of the amount: the transaction date, else the period of report.",
     "kind": "transaction or holding.",
-    "nature_footnotes": "Texts of the footnotes on the nature of ownership (which trust, "
-    "which fund): lines with the same nature but different footnotes are different lines.",
+    "nature_footnotes": "Texts of the footnotes that say which indirect holding a row is "
+    "(on the nature of ownership, or on D/I of an I row): when one filing has several lines "
+    "with the same nature, these tell them apart.",
 }
 
 _TXN_VIEW_COLUMNS = [
@@ -212,8 +213,10 @@ OBJECTS: dict[str, dict[str, Any]] = {
         late_source=VIEW_COLUMNS["late_source"],
         nature_footnotes=VIEW_COLUMNS["nature_footnotes"],
         position_key="Which position (ownership line) the row reports: a hash of owners, "
-        "issuer, table, security (Table II: exercise price, expiry), direct/indirect, nature "
-        "and its footnotes.",
+        "issuer, table, security title (case and spacing ignored; Table II: exercise price, "
+        "expiry), direct/indirect and nature, plus the nature footnotes only when one filing "
+        "has several lines that agree on all of those (a reworded footnote does not split a "
+        "position).",
         is_latest="1 when the row holds the latest reported amount of its position (the "
         "rows of holdings_latest), else empty.",
     ),
