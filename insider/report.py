@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .codes import EXERCISE_CODES, meaning
+from .models import title_key
 
 if TYPE_CHECKING:  # reports accept a sqlite_utils.Database or a plain sqlite3.Connection
     import sqlite_utils
@@ -351,11 +352,6 @@ def row_value(r: dict[str, Any]) -> Decimal | None:
     if r["shares"] is not None and r["price_per_share"] is not None:
         return tidy(r["shares"] * r["price_per_share"])
     return r["total_value"]
-
-
-def title_key(title: str | None) -> str:
-    """ "Class A common stock" and "Class A Common  Stock" are one security."""
-    return " ".join((title or "").split()).casefold()
 
 
 def nature_notes(r: dict[str, Any]) -> list:

@@ -29,7 +29,7 @@ import sqlite_utils
 
 from . import __version__, amend, flags, schema
 from .errors import StoreError
-from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing
+from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing, title_key
 from .schema import fts_query
 
 PARSER_VERSION = __version__
@@ -380,16 +380,12 @@ def _nature_notes(filing: Filing, row) -> str | None:
     return "\n".join(filing.footnotes.get(i, "") for i in dict.fromkeys(ids)) or None
 
 
-def _title(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
-
-
 def _line_base(row) -> tuple:
     return (
         row.table,
-        _title(row.security_title),
+        title_key(row.security_title),
         (row.direct_or_indirect or "").upper(),
-        _title(row.nature_of_ownership),
+        title_key(row.nature_of_ownership),
         str(row.conversion_or_exercise_price),
         row.expiration_date or "",
     )
@@ -403,9 +399,9 @@ def _position_key(filing: Filing, acc: str, table: str, row, nature_notes: str |
         owners,
         filing.issuer.cik or "",
         table,
-        _title(row.security_title),
+        title_key(row.security_title),
         (row.direct_or_indirect or "").upper(),
-        _title(row.nature_of_ownership),
+        title_key(row.nature_of_ownership),
         nature_notes or "",
         str(_num(row.conversion_or_exercise_price)),
         row.expiration_date or "",
