@@ -34,8 +34,15 @@ EdgarOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
+def err(line: str) -> None:
+    """One line on stderr; whatever it quotes (a server, a filing, an argument) is escaped."""
+    from .sanitize import terminal_line
+
+    print(terminal_line(line), file=sys.stderr)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    print(f"insider: {message}", file=sys.stderr)
+    err(f"insider: {message}")
     raise typer.Exit(code)
 
 
@@ -121,7 +128,7 @@ def sync(
     if not quiet or result.failed:
         print(result.summary(), file=sys.stderr if quiet else sys.stdout)
     for acc, reason in result.failures[:20]:
-        print(f"  failed {acc}: {reason}", file=sys.stderr)
+        err(f"  failed {acc}: {reason}")
     if len(result.failures) > 20:
         print(f"  ... and {len(result.failures) - 20} more (table sync_failures)", file=sys.stderr)
     if result.failed:
@@ -192,9 +199,9 @@ def _filters(since, until, code, issuer):
 
 
 def _report_error(e) -> NoReturn:
-    print(f"insider: {e}", file=sys.stderr)
+    err(f"insider: {e}")
     for c in e.candidates:
-        print(f"  {c['cik']}  {c['name']}  ({', '.join(c['issuers'])})", file=sys.stderr)
+        err(f"  {c['cik']}  {c['name']}  ({', '.join(c['issuers'])})")
     raise typer.Exit(e.exit_code) from None
 
 
@@ -369,7 +376,7 @@ def reparse(
     stop()
     print(result.summary(), file=sys.stderr if quiet else sys.stdout)
     for acc, reason in result.failures[:20]:
-        print(f"  failed {acc}: {reason}", file=sys.stderr)
+        err(f"  failed {acc}: {reason}")
     if result.failed:
         raise typer.Exit(1)
 
@@ -392,7 +399,7 @@ def main() -> None:
     try:
         app()
     except StoreError as e:  # a locked or foreign database mid-command: one line
-        print(f"insider: {e}", file=sys.stderr)
+        err(f"insider: {e}")
         sys.exit(1)
     except BrokenPipeError:
         sys.stderr.close()

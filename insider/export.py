@@ -9,6 +9,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from .sanitize import json_text, spreadsheet_text
+
 
 def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, Decimal):
@@ -21,7 +23,7 @@ def to_jsonable(obj: Any) -> Any:
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False)
+    return json_text(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False))
 
 
 def strip_footnotes(obj: Any) -> Any:
@@ -92,7 +94,10 @@ def _csv_val(v: Any) -> str:
         return "1" if v else "0"
     if isinstance(v, Decimal):
         return f"{v:f}"
-    return str(v)
+    if isinstance(v, int | float):
+        return str(v)
+    # Text (names, titles, dates as filed, accessions): never a formula in a spreadsheet.
+    return spreadsheet_text(str(v))
 
 
 def _notes_text(fn: dict[str, list[dict[str, str]]]) -> str:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from .codes import short
 from .export import dumps, to_jsonable  # noqa: F401  (re-exported: parse --json uses them)
+from .sanitize import terminal_data
 
 
 def fmt_num(v: Decimal | None) -> str:
@@ -136,6 +137,7 @@ def _plural(n: int, word: str) -> str:
 def render_owner(
     report: dict[str, Any], console: Console, footnotes: bool = True, timeline: bool = True
 ) -> None:
+    report = terminal_data(report)  # filed text never reaches the terminal raw
     owner = report["owner"]
     kind = {
         "company": "  - a company or other entity, not a natural person",
@@ -531,6 +533,7 @@ def timeline_lines(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def render_company(report: dict[str, Any], console: Console, footnotes: bool = True) -> None:
+    report = terminal_data(report)  # filed text never reaches the terminal raw
     iss = report["issuer"]
     console.print(Text(f"{iss['name']} [{iss['ticker'] or ''}]  (CIK {iss['cik']})", style="bold"))
     flt = report.get("filters") or {}
@@ -624,6 +627,7 @@ def _company_rows(
 def render_filing(d: dict[str, Any], console: Console | None = None) -> None:
     """A parsed filing (the --json contract dict) as text, for `insider parse`."""
     console = console or Console(highlight=False, markup=False)
+    d = terminal_data(d)  # filed text never reaches the terminal raw
     iss = d["issuer"]
     console.print(
         Text(
