@@ -6,7 +6,7 @@ cache older than a day), each CIK's submissions JSON and every older page it lis
 request per new Form 3/4/5 (+/A) filing: its raw XML (EDGAR's `index.json` only when that
 404s). Stored accessions are skipped before any request is made.
 
-Fetches run on a few daemon threads (the shared rate limiter in edgar.py bounds them to
+Fetches run on a few daemon threads (the shared rate limiter in edgar/client.py bounds them to
 10/s); parsing and SQLite writes stay on the calling thread, in list order, one transaction
 per filing with its raw XML. A kill at any moment loses at most the filing being written;
 a re-run fetches exactly what is missing.
@@ -27,20 +27,13 @@ from typing import Any
 import sqlite_utils
 
 from . import store
-from .edgar import (
-    OWNERSHIP_FORMS,
-    Cancelled,
-    Edgar,
-    EdgarError,
-    NotFound,
-    RateLimited,
-    archive_path,
-    raw_document_name,
-)
+from .edgar import Cancelled, Edgar, EdgarError, NotFound, RateLimited
+from .edgar.archive import pick_document
+from .edgar.submissions import FilingRef, filing_refs, older_pages, recent_block
+from .edgar.tickers import normalize_ticker, ticker_rows
 from .parse import ParseError, parse_ownership
 
 TICKER_MAX_AGE = timedelta(days=1)
-_TICKER = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]{0,11}$")
 _FOLDER_CIK = re.compile(r"Archives/edgar/data/(\d+)/")
 
 
@@ -54,27 +47,6 @@ class Interrupted(Exception):
     def __init__(self, result: SyncResult) -> None:
         super().__init__("interrupted")
         self.result = result
-
-
-@dataclass(frozen=True, slots=True)
-class FilingRef:
-    accession: str
-    form: str
-    filing_date: str | None
-    acceptance_datetime: str | None
-    primary_document: str
-    folder_cik: str
-    # The issuer when the list was an issuer's; None on an owner's list (the XML says).
-    issuer_cik: str | None = None
-
-    @property
-    def folder(self) -> str:
-        return archive_path(self.folder_cik, self.accession, "x").rsplit("/", 1)[0]
-
-    @property
-    def path(self) -> str:
-        doc = raw_document_name(self.primary_document or "")
-        return f"{self.folder}/{doc}" if doc else f"{self.folder}/index.json"
 
 
 @dataclass
@@ -120,10 +92,9 @@ def resolve_cik(
     cik = parse_cik(target)
     if cik:
         return cik
-    t = target.strip()
-    if not _TICKER.match(t):
+    ticker = normalize_ticker(target)
+    if ticker is None:
         raise SyncError(f"{target!r} is neither a ticker (e.g. AAPL) nor a CIK (digits)")
-    ticker = t.upper().replace(".", "-")  # EDGAR writes BRK.B as BRK-B
     state = _state if _state is not None else {}
     hit = store.cached_ticker(db, ticker)
     if hit is not None and _fresh(hit[1]):
@@ -152,47 +123,13 @@ def _refresh_tickers(db: sqlite_utils.Database, edgar: Edgar) -> None:
         data = edgar.company_tickers()
     except NotFound:
         raise SyncError(f"{edgar.url('files/company_tickers.json')} not found") from None
-    rows = []
-    entries = data.values() if isinstance(data, dict) else data if isinstance(data, list) else []
-    for entry in entries:
-        try:
-            rows.append(
-                (str(entry["ticker"]).upper(), f"{int(entry['cik_str']):010d}", entry.get("title"))
-            )
-        except (KeyError, TypeError, ValueError, AttributeError):
-            continue
+    rows = ticker_rows(data)
     if not rows:
         raise SyncError("EDGAR's company_tickers.json has no tickers")
     store.replace_ticker_cache(db, rows)
 
 
 # -- filing lists ---------------------------------------------------------------------------
-def _columns(block: Any, folder_cik: str, issuer_cik: str | None) -> Iterator[FilingRef]:
-    if not isinstance(block, dict):
-        return
-    acc = block.get("accessionNumber") or []
-    forms = block.get("form") or []
-    n = len(acc)
-
-    def col(name: str) -> list:
-        v = block.get(name) or []
-        return v if len(v) == n else list(v)[:n] + [None] * (n - len(v))
-
-    dates, accepted, docs = col("filingDate"), col("acceptanceDateTime"), col("primaryDocument")
-    for i in range(n):
-        form = forms[i] if i < len(forms) else None
-        if form in OWNERSHIP_FORMS and acc[i]:
-            yield FilingRef(
-                acc[i],
-                form,
-                dates[i] or None,
-                accepted[i] or None,
-                docs[i] or "",
-                folder_cik,
-                issuer_cik,
-            )
-
-
 def list_filings(edgar: Edgar, cik: str, *, owner: bool = False) -> list[FilingRef]:
     """Every Form 3/4/5 (+/A) in the CIK's submissions: recent and each older page."""
     try:
@@ -202,14 +139,10 @@ def list_filings(edgar: Edgar, cik: str, *, owner: bool = False) -> list[FilingR
     if not isinstance(sub, dict):
         raise SyncError(f"submissions of CIK {cik} are not an EDGAR submissions document")
     issuer = None if owner else cik
-    filings = sub.get("filings") or {}
-    refs = list(_columns(filings.get("recent") or {}, cik, issuer))
-    for page in filings.get("files") or []:
-        name = page.get("name") if isinstance(page, dict) else None
-        if not name:
-            continue
+    refs = list(filing_refs(recent_block(sub), cik, issuer))
+    for name in older_pages(sub):
         try:
-            refs.extend(_columns(edgar.submissions_page(name), cik, issuer))
+            refs.extend(filing_refs(edgar.submissions_page(name), cik, issuer))
         except NotFound:
             raise SyncError(f"older submissions page {name} of CIK {cik} not found") from None
     return refs
@@ -228,24 +161,6 @@ def _unique_sorted(refs: Iterable[FilingRef]) -> list[FilingRef]:
 
 
 # -- fetching -------------------------------------------------------------------------------
-_NOT_OWNERSHIP_XML = re.compile(r"(_(cal|def|lab|pre|htm)\.xml|FilingSummary\.xml)$", re.I)
-
-
-def _pick_from_index(index: Any, ref: FilingRef) -> str | None:
-    items = ((index or {}).get("directory") or {}).get("item") or []
-    names = [i.get("name", "") for i in items if isinstance(i, dict)]
-    names = [n for n in names if n and "/" not in n]
-    xmls = [n for n in names if n.lower().endswith(".xml") and not _NOT_OWNERSHIP_XML.search(n)]
-    wanted = raw_document_name(ref.primary_document or "")
-    for n in xmls:
-        if n == wanted:
-            return n
-    if xmls:
-        return xmls[0]
-    txt = f"{ref.accession}.txt"
-    return txt if txt in names else None
-
-
 def _fetch(edgar: Edgar, ref: FilingRef) -> tuple[bytes, str, bool]:
     if ref.primary_document:
         try:
@@ -258,7 +173,7 @@ def _fetch(edgar: Edgar, ref: FilingRef) -> tuple[bytes, str, bool]:
         index = edgar.get_json(index_path)
     except NotFound:
         raise NotFound(f"{edgar.url(ref.path)}: HTTP 404, and no index.json") from None
-    name = _pick_from_index(index, ref)
+    name = pick_document(index, ref.accession, ref.primary_document)
     if name is None:
         raise NotFound(f"{edgar.url(ref.path)}: HTTP 404, and no XML in index.json")
     path = f"{ref.folder}/{name}"

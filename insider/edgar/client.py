@@ -1,5 +1,5 @@
 """Talking to EDGAR (or an EDGAR-shaped folder / local URL): bytes in, nothing parsed here
-beyond JSON.
+beyond JSON (the decoders of EDGAR's documents are the package's other modules).
 
 Fair access is enforced here, once, for every thread of the process: at most `rate` requests
 in any one-second window (never more than 10), a declared User-Agent for real hosts, a back-off
@@ -26,7 +26,6 @@ from urllib.parse import urlparse
 SEC_WWW = "https://www.sec.gov"
 SEC_DATA = "https://data.sec.gov"
 MAX_RATE = 10.0
-OWNERSHIP_FORMS = frozenset({"3", "3/A", "4", "4/A", "5", "5/A"})
 
 UA_HELP = (
     "EDGAR requires a User-Agent naming you and a contact e-mail "
@@ -35,7 +34,6 @@ UA_HELP = (
 )
 
 _RATE_LIMIT_TEXT = re.compile(rb"Request Rate Threshold Exceeded|Undeclared Automated Tool", re.I)
-_XSL_FOLDER = re.compile(r"^xslF345X\d+/", re.I)
 
 
 class EdgarError(Exception):
@@ -56,15 +54,6 @@ class RateLimited(EdgarError):
 
 class Cancelled(EdgarError):
     """The client was cancelled (Ctrl-C): every waiting or new request stops at once."""
-
-
-def raw_document_name(primary_document: str) -> str:
-    """`xslF345X05/form4.xml` is EDGAR's rendered HTML; the raw XML is `form4.xml`."""
-    return _XSL_FOLDER.sub("", primary_document)
-
-
-def archive_path(cik: str | int, accession: str, filename: str) -> str:
-    return f"Archives/edgar/data/{int(cik)}/{accession.replace('-', '')}/{filename}"
 
 
 def redact_user_agent(ua: str) -> str:
