@@ -4,4 +4,6 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+# Every test, slow ones included (pyproject's default run leaves them out); a later -m in
+# "$@" overrides this one.
+.venv/bin/python -m pytest -m "slow or not slow" "$@"

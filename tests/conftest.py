@@ -25,7 +25,7 @@ def mirror_server() -> Iterator[str]:
     """The bundled mirror served over real HTTP on 127.0.0.1."""
     handler = functools.partial(_Quiet, directory=str(MIRROR))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     t.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

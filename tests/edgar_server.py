@@ -109,7 +109,10 @@ class EdgarServer:
             server_obj = owner
 
         self._server = _Server(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll: stop() (shutdown) waits up to one poll interval, 0.5 s by default.
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:

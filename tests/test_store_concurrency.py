@@ -60,6 +60,7 @@ def _start_writer(path: Path, hold: float) -> subprocess.Popen:
     return p
 
 
+@pytest.mark.slow
 def test_show_while_reparse_writes(db_path: Path):
     writer = _start_writer(db_path, hold=3)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from storehelp import synced_db
 
 from insider import store
@@ -38,6 +39,7 @@ def test_index_follows_renames_and_deletes(tmp_path: Path):
     assert db.execute("INSERT INTO owners_fts(owners_fts) VALUES ('integrity-check')")
 
 
+@pytest.mark.slow
 def test_fast_on_many_owners(tmp_path: Path):
     db = store.connect(tmp_path / "big.db")
     n = 200_000

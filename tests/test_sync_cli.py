@@ -204,6 +204,7 @@ def _wait_for(srv, glob: str, n: int, timeout: float = 30) -> None:
         time.sleep(0.005)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_exits_with_one_line_and_keeps_what_was_stored(tmp_path, edgar_server, sig):
     srv = edgar_server(build_mirror([IssuerSpec(ACME, "ACME", n=30)]), latency=0.2)
@@ -250,6 +251,7 @@ def check_consistent(path: Path) -> int:
     return n
 
 
+@pytest.mark.slow
 def test_sigkill_at_several_points_then_resume_gives_the_same_db(tmp_path, edgar_server):
     m = build_mirror([IssuerSpec(ACME, "ACME", n=40, recent=15, page_size=10)])
     srv = edgar_server(m, latency=0.05)
@@ -282,6 +284,7 @@ def test_sigkill_at_several_points_then_resume_gives_the_same_db(tmp_path, edgar
     assert dump(db) == expected
 
 
+@pytest.mark.slow
 def test_edgar_refusing_for_good_stops_with_one_line_user_agent_masked(tmp_path, edgar_server):
     m = build_mirror([IssuerSpec(ACME, "ACME", n=4)])
     srv = edgar_server(m)

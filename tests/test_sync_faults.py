@@ -39,6 +39,7 @@ def failures(db) -> dict[str, tuple]:
 
 
 # -- the rate bound ---------------------------------------------------------------------------
+@pytest.mark.slow
 def test_never_more_than_10_in_any_second_and_at_least_8_per_second(db, edgar_server):
     # 150 ms of latency per request: only concurrency can reach the limit.
     m = build_mirror([IssuerSpec(ACME, "ACME", n=45, recent=20, page_size=15)])
@@ -53,6 +54,7 @@ def test_never_more_than_10_in_any_second_and_at_least_8_per_second(db, edgar_se
     assert 2 <= len({q.client for q in srv.requests}) <= 10
 
 
+@pytest.mark.slow
 def test_shared_limiter_across_many_threads(edgar_server):
     srv = edgar_server({"x": b"1"}, latency=0.02)
     e = Edgar(srv.url, UA)
@@ -65,6 +67,7 @@ def test_shared_limiter_across_many_threads(edgar_server):
     assert srv.max_in_window(1.0) <= 10
 
 
+@pytest.mark.slow
 def test_lower_rate(db, edgar_server):
     srv = edgar_server(build_mirror([IssuerSpec(ACME, "ACME", n=10)]), latency=0.05)
     sync(db, fast_client(srv, rate=4), ["ACME"])
