@@ -5,7 +5,6 @@ Modules are imported inside the commands so `insider --help` starts fast.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -186,7 +185,23 @@ CodeOpt = Annotated[
     str | None, typer.Option("--code", help="Only these transaction codes, e.g. S,P,M.")
 ]
 IssuerOpt = Annotated[str | None, typer.Option("--issuer", help="Only this issuer (ticker/CIK).")]
-CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV records instead of tables.")]
+CsvOpt = Annotated[
+    bool,
+    typer.Option("--csv", help="Print CSV, one row per transaction or holding (spreadsheets)."),
+]
+CsvRecordsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--csv-records", help="Print every table row and summary line as CSV records (older --csv)."
+    ),
+]
+NdjsonOpt = Annotated[
+    bool, typer.Option("--ndjson", help="Print one JSON object per row (streams, jq).")
+]
+NoPagerOpt = Annotated[
+    bool, typer.Option("--no-pager", help="Never page the output (INSIDER_PAGER, PAGER, less).")
+]
+Output = dict[str, bool]
 NoNotesOpt = Annotated[
     bool, typer.Option("--no-footnotes", help="Hide footnote markers and texts.")
 ]
@@ -220,6 +235,9 @@ def show(
     db: DbOpt = Path("insider.db"),
     json_out: JsonOpt = False,
     csv_out: CsvOpt = False,
+    csv_records: CsvRecordsOpt = False,
+    ndjson: NdjsonOpt = False,
+    no_pager: NoPagerOpt = False,
     since: SinceOpt = None,
     until: UntilOpt = None,
     code: CodeOpt = None,
@@ -232,6 +250,10 @@ def show(
         Path | None,
         typer.Option("--plot", help="Also draw the holdings timeline to a PNG (matplotlib)."),
     ] = None,
+    plot_derivatives: Annotated[
+        bool,
+        typer.Option("--plot-derivatives", help="Also draw Table II (options, units) in --plot."),
+    ] = False,
 ) -> None:
     """An insider's transactions, summaries, holdings and timeline, with footnotes."""
     from .report import ReportError, owner_report
@@ -246,12 +268,17 @@ def show(
         from .timeline import plot_png
 
         try:
-            plot_png(timeline_lines(rep), str(plot), f"{rep['owner']['name']}: shares owned")
+            plot_png(
+                timeline_lines(rep, derivatives=plot_derivatives),
+                str(plot),
+                f"{rep['owner']['name']} (CIK {rep['owner']['cik']})",
+            )
         except RuntimeError as e:
             fail(str(e))
         except (OSError, ValueError) as e:  # no such folder, unknown image format
             fail(f"--plot {plot}: {getattr(e, 'strerror', None) or e}")
-    _output(rep, json_out, csv_out, no_footnotes, "show", timeline=not no_timeline)
+    fmt = {"--json": json_out, "--csv": csv_out, "--csv-records": csv_records, "--ndjson": ndjson}
+    _output(rep, fmt, no_footnotes, "show", timeline=not no_timeline, pager=not no_pager)
 
 
 @app.command()
@@ -260,6 +287,9 @@ def company(
     db: DbOpt = Path("insider.db"),
     json_out: JsonOpt = False,
     csv_out: CsvOpt = False,
+    csv_records: CsvRecordsOpt = False,
+    ndjson: NdjsonOpt = False,
+    no_pager: NoPagerOpt = False,
     since: SinceOpt = None,
     until: UntilOpt = None,
     code: CodeOpt = None,
@@ -277,18 +307,30 @@ def company(
         rep = company_report(database, ticker, _filters(since, until, code, None), last=last)
     except ReportError as e:
         _report_error(e)
-    _output(rep, json_out, csv_out, no_footnotes, "company")
+    fmt = {"--json": json_out, "--csv": csv_out, "--csv-records": csv_records, "--ndjson": ndjson}
+    _output(rep, fmt, no_footnotes, "company", pager=not no_pager)
 
 
-def _output(rep, json_out: bool, csv_out: bool, no_footnotes: bool, kind: str, **kw) -> None:
-    if json_out and csv_out:
-        fail("choose one of --json and --csv")
-    if json_out:
+def _output(rep, fmt: Output, no_footnotes: bool, kind: str, **kw) -> None:
+    chosen = [name for name, on in fmt.items() if on]
+    if len(chosen) > 1:
+        fail(f"choose one of {', '.join(chosen)}")
+    if fmt["--json"]:
         from .export import dumps, strip_footnotes
 
         print(dumps(strip_footnotes(rep) if no_footnotes else rep))
         return
-    if csv_out:
+    if fmt["--csv"] or fmt["--ndjson"]:
+        from . import export
+
+        rows = export.show_rows(rep) if kind == "show" else export.company_rows(rep)
+        if fmt["--ndjson"]:
+            export.write_ndjson(rows, sys.stdout, not no_footnotes)
+        else:
+            cols = export.SHOW_ROW_COLUMNS if kind == "show" else export.COMPANY_ROW_COLUMNS
+            export.write_row_csv(rows, cols, sys.stdout, not no_footnotes)
+        return
+    if fmt["--csv-records"]:
         from . import export
 
         if kind == "show":
@@ -298,26 +340,14 @@ def _output(rep, json_out: bool, csv_out: bool, no_footnotes: bool, kind: str, *
             cols = export.COMPANY_CSV_COLUMNS
         export.write_csv(records, cols, sys.stdout)
         return
-    from rich.console import Console
-
+    from .pager import paged
     from .render import render_company, render_owner
 
-    console = Console(width=_width(), highlight=False, markup=False)
-    if kind == "show":
-        render_owner(rep, console, footnotes=not no_footnotes, **kw)
-    else:
-        render_company(rep, console, footnotes=not no_footnotes)
-
-
-def _width() -> int | None:
-    # Numbers are never truncated: when piped, draw wide rather than wrap or cut (tables
-    # take only the width they need, so a wide console costs nothing).
-    if sys.stdout.isatty():
-        return None
-    try:
-        return max(int(os.environ.get("COLUMNS", "0")), 400)
-    except ValueError:
-        return 400
+    with paged(kw.pop("pager", True)) as console:
+        if kind == "show":
+            render_owner(rep, console, footnotes=not no_footnotes, **kw)
+        else:
+            render_company(rep, console, footnotes=not no_footnotes)
 
 
 @app.command()

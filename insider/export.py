@@ -328,3 +328,120 @@ def write_csv(records: list[dict[str, Any]], columns: tuple[str, ...], stream: A
     w.writerow(columns)
     for rec in records:
         w.writerow([_csv_val(rec.get(c)) for c in columns])
+
+
+# ------------------------------------------------------------------ one row per transaction
+# `--csv` and `--ndjson`: the rows of the report, one record each, with the documented row
+# keys and the owner, issuer and security they belong to - what a spreadsheet or
+# pandas.read_csv wants. The mixed records above stay available as `--csv-records`.
+
+ROW_KEYS = (
+    "accession",
+    "form",
+    "filing_date",
+    "kind",
+    "transaction_date",
+    "deemed_execution_date",
+    "code",
+    "shares",
+    "price_per_share",
+    "total_value",
+    "acquired_disposed",
+    "shares_owned_following",
+    "value_owned_following",
+    "direct_or_indirect",
+    "nature_of_ownership",
+    "conversion_or_exercise_price",
+    "exercise_date",
+    "expiration_date",
+    "underlying_security_title",
+    "underlying_shares",
+    "underlying_value",
+    "timeliness",
+    "equity_swap_involved",
+    "code_meaning",
+    "value",
+    "plan_10b5_1",
+    "late",
+    "joint_filing",
+    "footnotes",
+    "filing_url",
+    "price_range_low",
+    "price_range_high",
+)
+SHOW_ROW_COLUMNS = (
+    "owner_cik",
+    "owner_name",
+    "issuer_cik",
+    "issuer_ticker",
+    "issuer_name",
+    "security_title",
+    "table",
+    *ROW_KEYS,
+)
+COMPANY_ROW_COLUMNS = (
+    "issuer_cik",
+    "issuer_ticker",
+    "issuer_name",
+    "owner_cik",
+    "owner_name",
+    "security_title",
+    "table",
+    *ROW_KEYS,
+)
+
+
+def show_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every transaction and holding row of a show report, flat, in the order shown."""
+    o = report["owner"]
+    out = []
+    for iss in report["issuers"]:
+        for sec in iss["securities"]:
+            for r in sec["rows"]:
+                rec = {
+                    "owner_cik": o["cik"],
+                    "owner_name": o["name"],
+                    "issuer_cik": iss["issuer_cik"],
+                    "issuer_ticker": iss["issuer_ticker"],
+                    "issuer_name": iss["issuer_name"],
+                    "security_title": sec["security_title"],
+                    "table": sec["table"],
+                }
+                rec.update((k, r.get(k)) for k in ROW_KEYS)
+                out.append(rec)
+    return out
+
+
+def company_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The company report's last transactions, flat; several owners joined with '; '."""
+    iss = report["issuer"]
+    out = []
+    for r in report["last_transactions"]:
+        rec = {
+            "issuer_cik": iss["cik"],
+            "issuer_ticker": iss["ticker"],
+            "issuer_name": iss["name"],
+            "owner_cik": "; ".join(x["cik"] for x in r["owners"]),
+            "owner_name": "; ".join(x["name"] or "" for x in r["owners"]),
+            "security_title": r["security_title"],
+            "table": r["table"],
+        }
+        rec.update((k, r.get(k)) for k in ROW_KEYS)
+        out.append(rec)
+    return out
+
+
+def write_row_csv(
+    rows: list[dict[str, Any]], columns: tuple[str, ...], stream: Any, footnotes: bool = True
+) -> None:
+    flat = [
+        {**r, "footnotes": _notes_text(r["footnotes"] or {}) if footnotes else None} for r in rows
+    ]
+    write_csv(flat, columns, stream)
+
+
+def write_ndjson(rows: list[dict[str, Any]], stream: Any, footnotes: bool = True) -> None:
+    """One JSON object per line (the row keys of --json, with their context)."""
+    for r in rows:
+        rec = r if footnotes else strip_footnotes(r)
+        stream.write(json_text(json.dumps(to_jsonable(rec), ensure_ascii=False)) + "\n")

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .codes import EXERCISE_CODES, meaning
+from .links import filing_url
 from .models import title_key
+from .pricerange import price_range
 
 if TYPE_CHECKING:  # reports accept a sqlite_utils.Database or a plain sqlite3.Connection
     import sqlite_utils
@@ -750,7 +752,12 @@ def _security_section(
         if r["shares_owned_following"] is not None:
             line = timeline.setdefault(key, {**_line_dict(r), "points": []})
             line["points"].append(
-                {"date": r["date"], "shares_owned_following": r["shares_owned_following"]}
+                {
+                    "date": r["date"],
+                    "shares_owned_following": r["shares_owned_following"],
+                    "code": r["code"] if r["kind"] == "transaction" else None,
+                    "acquired_disposed": r["acquired_disposed"],
+                }
             )
     pos = list(positions.values())
     total = None
@@ -814,6 +821,9 @@ def public_row(r: dict[str, Any]) -> dict[str, Any]:
         field: [{"id": fid, "text": text} for fid, text in notes]
         for field, notes in r["footnotes"].items()
     }
+    d["filing_url"] = filing_url(r.get("issuer_cik"), r["accession"])
+    rng = price_range(d["footnotes"].get("price_per_share"))
+    d["price_range_low"], d["price_range_high"] = rng or (None, None)
     return d
 
 

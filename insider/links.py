@@ -1,0 +1,25 @@
+"""The sec.gov address of a filing: the one place it is built (JSON, CSV, terminal links).
+
+Built only from a validated CIK and accession number, so nothing read from a filing or a
+mirror can turn it into another address.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ACCESSION = re.compile(r"^\d{10}-\d{2}-\d{6}$")
+
+SEC_ARCHIVES = "https://www.sec.gov/Archives/edgar/data"
+
+
+def filing_url(cik: str | int | None, accession: str | None) -> str | None:
+    """The filing's index page on sec.gov, e.g.
+    https://www.sec.gov/Archives/edgar/data/922864/000999990107000001/0009999901-07-000001-index.htm;
+    None when the CIK or the accession is not well formed."""
+    if cik is None or accession is None or not _ACCESSION.match(accession):
+        return None
+    text = str(cik).strip()
+    if not text.isdigit() or len(text) > 10 or int(text) == 0:
+        return None
+    return f"{SEC_ARCHIVES}/{int(text)}/{accession.replace('-', '')}/{accession}-index.htm"
