@@ -12,11 +12,37 @@ from typing import Annotated, NoReturn
 import typer
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, pwsh)
     no_args_is_help=True,
     help="Track SEC Form 3/4/5 insider trading: sync from EDGAR into SQLite, then report.",
+    epilog=(
+        "Environment: INSIDER_USER_AGENT or EDGAR_IDENTITY ('Name email', required by the "
+        "SEC for sec.gov), INSIDER_DB (database, default ./insider.db), INSIDER_EDGAR (an "
+        "EDGAR mirror), INSIDER_PAGER or PAGER (pager for long reports), COLUMNS (width)."
+    ),
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"insider {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Track SEC Form 3/4/5 insider trading: sync from EDGAR into SQLite, then report."""
+
 
 DbOpt = Annotated[
     Path,
@@ -64,7 +90,11 @@ def sync(
         typer.Option("--owner", help="Sync every filing of this reporting owner CIK."),
     ] = None,
     user_agent: Annotated[
-        str | None, typer.Option("--user-agent", help="'Name email' sent to EDGAR.")
+        str | None,
+        typer.Option(
+            "--user-agent",
+            help="'Name email' sent to EDGAR (else env INSIDER_USER_AGENT or EDGAR_IDENTITY).",
+        ),
     ] = None,
     rate: Annotated[float, typer.Option("--rate", help="Requests per second (at most 10).")] = 10.0,
     retry_failed: Annotated[
@@ -92,6 +122,7 @@ def sync(
         client = Edgar(edgar, user_agent_from_env(user_agent), rate)
     except EdgarError as e:
         fail(str(e))
+    fresh = not db.exists()
     database = _open_db(db)
 
     def _term(signum, frame):  # SIGTERM (kill, systemd, cron timeouts) stops like Ctrl-C
@@ -110,6 +141,7 @@ def sync(
         )
     except (Interrupted, KeyboardInterrupt) as e:
         stop()
+        _discard_if_empty(database, db, fresh)
         new = e.result.new if isinstance(e, Interrupted) else 0
         fail(
             f"interrupted; {new} new filings stored this run are kept, run the same sync to resume",
@@ -117,9 +149,11 @@ def sync(
         )
     except (SyncError, EdgarError) as e:
         stop()
+        _discard_if_empty(database, db, fresh)
         fail(str(e))
     except sqlite3.Error as e:
         stop()
+        _discard_if_empty(database, db, fresh)
         fail(f"database {db}: {e}")
     finally:
         client.close()
@@ -130,49 +164,85 @@ def sync(
         err(f"  failed {acc}: {reason}")
     if len(result.failures) > 20:
         print(f"  ... and {len(result.failures) - 20} more (table sync_failures)", file=sys.stderr)
-    if result.failed:
+    for target, close in result.unknown:
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        err(f"insider: unknown ticker {target!r}: not in EDGAR's company_tickers.json{hint}")
+    if result.unknown:
+        _discard_if_empty(database, db, fresh)
+    if result.failed or result.unknown:
         raise typer.Exit(1)
 
 
-def _progress(quiet: bool):
-    """A rich progress bar on stderr, only when stderr is a terminal."""
+def _progress(quiet: bool, noun: str = "filings"):
+    """A rich progress bar on stderr, only when stderr is a terminal. It names the phase
+    and the issuer ("listing filings of AIV", "fetching new filings of AIV") and shows a
+    count only once the total is known (never "0/?")."""
     if quiet or not sys.stderr.isatty():
         return None, lambda: None
     from rich.console import Console
     from rich.progress import (
         BarColumn,
-        MofNCompleteColumn,
         Progress,
-        TaskProgressColumn,
         TextColumn,
         TimeElapsedColumn,
-        TimeRemainingColumn,
     )
 
     bar = Progress(
-        TextColumn("filings"),
+        TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.fields[count]}"),
         TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
+        TextColumn("{task.fields[eta]}"),
         console=Console(stderr=True),
         transient=True,
     )
     bar.start()
-    task = bar.add_task("sync", total=None, rate="")
+    task = bar.add_task("starting", total=None, count="", eta="")
     import time
 
     start = time.monotonic()
+    state = {"phase": noun, "since": start}
 
-    def update(done: int, total: int) -> None:
-        elapsed = time.monotonic() - start
-        rate = f"{done / elapsed:.1f}/s" if elapsed > 0 and done else ""
-        bar.update(task, completed=done, total=total, rate=rate)
+    def update(done: int, total: int, phase: str | None = None) -> None:
+        from .sanitize import terminal_line
+
+        now = time.monotonic()
+        if phase is not None:
+            state["phase"], state["since"] = terminal_line(phase), now
+        count = eta = ""
+        if total:
+            count = f"{done}/{total} {noun}"
+            elapsed = now - state["since"]
+            if done and elapsed > 0:
+                rate = done / elapsed
+                eta = f"{rate:.1f}/s, ETA {int((total - done) / rate)} s"
+        bar.update(
+            task,
+            description=str(state["phase"]),
+            completed=done,
+            total=total or None,
+            count=count,
+            eta=eta,
+        )
 
     return update, bar.stop
+
+
+def _discard_if_empty(database, path: Path, fresh: bool) -> None:
+    """A first sync that stored nothing leaves no database file behind (a typo'd ticker
+    must not leave an empty insider.db that later commands take for real)."""
+    from .store import has_filings
+
+    if not fresh:
+        return
+    try:
+        if has_filings(database):
+            return
+        database.conn.close()
+    except Exception:  # noqa: BLE001 - best effort: never hide the error being reported
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 SinceOpt = Annotated[

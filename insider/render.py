@@ -113,7 +113,7 @@ def render_owner(
     notes = Notes() if footnotes else None
     for iss in report["issuers"]:
         for sec in iss["securities"]:
-            _render_security(console, iss, sec, notes, timeline)
+            _render_security(console, iss, sec, notes, timeline, flt)
     n = report.get("consistency_breaks", 0)
     if n:
         paragraph(
@@ -133,6 +133,7 @@ def _render_security(
     sec: dict[str, Any],
     notes: Notes | None,
     timeline: bool,
+    flt: dict[str, Any] | None = None,
 ) -> None:
     who = iss["issuer_ticker"] or iss["issuer_cik"]
     derivative = sec["table"] == "II"
@@ -152,6 +153,9 @@ def _render_security(
         head.append(f" (Table {sec['table']})")
         head.stylize("italic")
         paragraph(console, head, 0)
+        if flt and any(flt.values()):  # say what matched nothing: "no P transactions ..."
+            text = describe_filters({**flt, "issuer": None})
+            paragraph(console, f"{text[0].upper()}{text[1:]}.")
     _render_summaries(console, sec, notes, timeline)
     if notes is not None:
         notes.flush(console)

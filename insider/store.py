@@ -674,6 +674,18 @@ def cached_ticker(db: sqlite_utils.Database, ticker: str) -> tuple[str, str] | N
     return (row[0], row[1]) if row else None
 
 
+def has_filings(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT 1 FROM filings LIMIT 1").fetchone() is not None
+
+
+def similar_tickers(db: sqlite_utils.Database, ticker: str, n: int = 3) -> list[str]:
+    """Cached tickers spelled like `ticker` ("AAPLL" -> AAPL), for "did you mean"."""
+    import difflib
+
+    known = [r[0] for r in db.execute("SELECT ticker FROM ticker_cache")]
+    return difflib.get_close_matches(ticker.upper(), known, n=n, cutoff=0.6)
+
+
 def replace_ticker_cache(
     db: sqlite_utils.Database, rows: Iterable[tuple[str, str, str | None]]
 ) -> None:

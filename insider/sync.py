@@ -59,6 +59,9 @@ class SyncResult:
     requests: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    # Tickers not in EDGAR's list, with close tickers that are: the other targets are
+    # synced all the same, and the command reports these and exits non-zero.
+    unknown: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def summary(self) -> str:
         line = (
@@ -72,7 +75,16 @@ class SyncResult:
         return line
 
 
-Progress = Callable[[int, int], None]
+# progress(done, total) or progress(done, total, phase): phase names what runs now
+# ("listing AIV", "fetching filings of AIV"); total is 0 while it is not known yet.
+Progress = Callable[..., None]
+
+
+class UnknownTicker(SyncError):
+    def __init__(self, target: str, suggestions: list[str]):
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown ticker {target!r}: not in EDGAR's company_tickers.json{hint}")
+        self.target, self.suggestions = target, suggestions
 
 
 # -- targets --------------------------------------------------------------------------------
@@ -104,7 +116,7 @@ def resolve_cik(
         state["refreshed"] = True
         hit = store.cached_ticker(db, ticker)
     if hit is None:
-        raise SyncError(f"unknown ticker {target!r}: not in EDGAR's company_tickers.json")
+        raise UnknownTicker(target, store.similar_tickers(db, ticker))
     return hit[0]
 
 
@@ -259,7 +271,8 @@ def sync(
 
     With `retry_failed`, filings that failed before are fetched again; with it and no
     targets, every recorded failure is retried (their CIKs' lists are read again for the
-    filing dates). Raises SyncError before any filing request for a bad target,
+    filing dates). Raises SyncError before any filing request for a bad target (an unknown
+    ticker only when no target is known: else it is listed in `result.unknown`),
     RateLimited when EDGAR keeps refusing, Interrupted on Ctrl-C.
     """
     started = time.monotonic()
@@ -271,8 +284,19 @@ def sync(
         owners, targets = owners + targets, []
     lists: dict[tuple[str, bool], None] = {}
     state: dict = {}
+    names: dict[str, str] = {}
     for t in targets:
-        lists[(resolve_cik(db, edgar, t, state), False)] = None
+        if progress:
+            progress(0, 0, f"looking up {t}")
+        try:
+            cik = resolve_cik(db, edgar, t, state)
+        except UnknownTicker as e:
+            result.unknown.append((e.target, e.suggestions))
+            continue
+        lists[(cik, False)] = None
+        names.setdefault(cik, t.upper())
+    if result.unknown and not lists and not owners:
+        raise UnknownTicker(*result.unknown[0])  # nothing else to sync: the error itself
     for o in owners:
         cik = parse_cik(o)
         if cik is None:
@@ -291,6 +315,8 @@ def sync(
                 lists[(f"{int(m.group(1)):010d}", f["issuer_cik"] is None)] = None
     refs: list[FilingRef] = []
     for cik, owner in lists:
+        if progress:
+            progress(0, 0, f"listing filings of {names.get(cik, f'CIK {cik}')}")
         refs.extend(list_filings(edgar, cik, owner=owner))
     refs = _unique_sorted(refs)
     known = store.known_accessions(db, (r.accession for r in refs))
@@ -306,7 +332,8 @@ def sync(
             todo.append(r)
     total = len(todo)
     if progress:
-        progress(0, total)
+        who = ", ".join(dict.fromkeys(names.get(c, f"CIK {c}") for c, _ in lists))
+        progress(0, total, f"fetching new filings of {who}" if who else "fetching new filings")
     try:
         done = 0
         for ref, outcome in _fetch_all(edgar, todo, workers, ahead or workers * 4):
