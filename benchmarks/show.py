@@ -129,11 +129,11 @@ def build(path: Path) -> None:
     print(f"built {path} ({n:,} transactions) in {time.monotonic() - start:.0f} s")
 
 
-def timed(cmd: list[str], runs: int, ok: int = 0) -> list[float]:
+def timed(cmd: list[str], runs: int, ok: int = 0, env: dict | None = None) -> list[float]:
     out = []
     for _ in range(runs):
         t = time.perf_counter()
-        r = subprocess.run(cmd, capture_output=True)
+        r = subprocess.run(cmd, capture_output=True, env=env)
         out.append(time.perf_counter() - t)
         if r.returncode != ok:
             raise SystemExit(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.decode()}")
@@ -144,6 +144,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rebuild", action="store_true", help="build the cached DB again")
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument(
+        "--peer",
+        type=Path,
+        help="another checkout (e.g. /work/main): its insider code is timed on the same "
+        "commands in the same round robin, and the ratio to it printed",
+    )
     args = ap.parse_args()
     if args.rebuild or not DB.exists():
         build(DB)
@@ -169,16 +175,43 @@ def main() -> None:
         ),
         ("insider company SY17 (5,000 rows)", [insider, "company", "SY17", "--db", str(DB)]),
     ]
+    peers: dict[str, list[str]] = {}
+    if args.peer:
+        # Both sides through the same launcher, each with its own code on PYTHONPATH.
+        launch = "import sys; sys.argv[0] = 'insider'; from insider.cli import main; main()"
+        for label, cmd in cases[1:]:
+            peers[label] = [py, "-c", launch, *cmd[1:]]
+            cases[cases.index((label, cmd))] = (label, [py, "-c", launch, *cmd[1:]])
     # Round robin: run 1 of every command, then run 2, ... so that a busy moment of the
     # machine hits all of them alike, the reference included.
     times: dict[str, list[float]] = {label: [] for label, _ in cases}
+    ptimes: dict[str, list[float]] = {label: [] for label in peers}
+    import os
+
+    env_self = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env_peer = {**os.environ, "PYTHONPATH": str(args.peer)} if args.peer else None
     for _ in range(args.runs):
         for label, cmd in cases:
-            times[label] += timed(cmd, 1, 2 if "exit 2" in label else 0)
+            ok = 2 if "exit 2" in label else 0
+            times[label] += timed(cmd, 1, ok, env_self if peers else None)
+            if label in peers:
+                ptimes[label] += timed(peers[label], 1, ok, env_peer)
     ref_med = statistics.median(times[cases[0][0]])
     ref_min = min(times[cases[0][0]])
     print(f"\n{OWNERS:,} owners, {OWNERS * FILINGS_PER_OWNER * ROWS_PER_FILING:,} transactions,")
     print(f"{args.runs} runs each (round robin), process start to exit\n")
+    if peers:
+        print(f"peer: {args.peer}\n")
+        print("| command | median s | peer median s | median / peer | min / peer min |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for label, _ in cases:
+            med, mn = statistics.median(times[label]), min(times[label])
+            if label not in peers:
+                print(f"| `{label}` | {med:.3f} | | | |")
+                continue
+            pmed, pmn = statistics.median(ptimes[label]), min(ptimes[label])
+            print(f"| `{label}` | {med:.3f} | {pmed:.3f} | {med / pmed:.2f} | {mn / pmn:.2f} |")
+        return
     print("| command | median s | min s | median / ref median | min / ref min |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for label, _ in cases:

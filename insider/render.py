@@ -15,6 +15,7 @@ from .cells import (
     FLAGS_LEGEND,
     Notes,
     describe_filters,
+    flags,
     fmt_cents,
     fmt_money,
     fmt_num,
@@ -108,7 +109,10 @@ def render_owner(
     if is_wide(console):
         legend = "Columns 10b5-1 and Late: y = yes, n = no, blank = unknown."
     else:
-        legend = FLAGS_LEGEND + " Shares: + acquired, - disposed."
+        rows = [r for i in report["issuers"] for sec in i["securities"] for r in sec["rows"]]
+        legend = "Shares: + acquired, - disposed."
+        if any(flags(r) for r in rows):  # the Flags column is shown only when it has some
+            legend = f"{FLAGS_LEGEND} {legend}"
     paragraph(console, legend + " Owned after is per ownership line (D/I).")
     notes = Notes() if footnotes else None
     for iss in report["issuers"]:

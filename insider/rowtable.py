@@ -168,7 +168,9 @@ def _row_cells(
     if owners and not compact:
         cells.append(Text("; ".join(o["name"] or o["cik"] for o in r["owners"])))
     if security:
-        cells.append(cell(f"{r['security_title']} ({r['table']})", r, ("security_title",), notes))
+        # Compact: only Table II is marked ("Common Stock" then fits on one line).
+        table = "" if compact and r["table"] == "I" else f" ({r['table']})"
+        cells.append(cell(f"{r['security_title']}{table}", r, ("security_title",), notes))
     cells += [
         cell(code_text, r, ("code", *_unshown(r, derivative, held)), notes),
         cell(shares, r, ("shares",), notes),
