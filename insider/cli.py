@@ -71,6 +71,12 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _progress(quiet: bool, noun: str = "filings"):
+    from .progress import progress_bar
+
+    return progress_bar(quiet, noun)
+
+
 def _open_db(path: Path):
     from .store import StoreError, connect
 
@@ -108,7 +114,7 @@ def sync(
     import signal
     import sqlite3
 
-    from .edgar import Edgar, EdgarError, user_agent_from_env
+    from .edgar import Edgar, EdgarError, UserAgentMissing, user_agent_from_env
     from .sync import Interrupted, SyncError
     from .sync import sync as run_sync
 
@@ -120,6 +126,8 @@ def sync(
         fail("--rate cannot exceed 10 requests per second (SEC fair-access limit)")
     try:
         client = Edgar(edgar, user_agent_from_env(user_agent), rate)
+    except UserAgentMissing as e:
+        fail(f"{e} or pass --user-agent")
     except EdgarError as e:
         fail(str(e))
     fresh = not db.exists()
@@ -159,7 +167,7 @@ def sync(
         client.close()
     stop()
     if not quiet or result.failed:
-        print(result.summary(), file=sys.stderr if quiet else sys.stdout)
+        print(result.summary("--retry-failed"), file=sys.stderr if quiet else sys.stdout)
     for acc, reason in result.failures[:20]:
         err(f"  failed {acc}: {reason}")
     if len(result.failures) > 20:
@@ -171,61 +179,6 @@ def sync(
         _discard_if_empty(database, db, fresh)
     if result.failed or result.unknown:
         raise typer.Exit(1)
-
-
-def _progress(quiet: bool, noun: str = "filings"):
-    """A rich progress bar on stderr, only when stderr is a terminal. It names the phase
-    and the issuer ("listing filings of AIV", "fetching new filings of AIV") and shows a
-    count only once the total is known (never "0/?")."""
-    if quiet or not sys.stderr.isatty():
-        return None, lambda: None
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[count]}"),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[eta]}"),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    bar.start()
-    task = bar.add_task("starting", total=None, count="", eta="")
-    import time
-
-    start = time.monotonic()
-    state = {"phase": noun, "since": start}
-
-    def update(done: int, total: int, phase: str | None = None) -> None:
-        from .sanitize import terminal_line
-
-        now = time.monotonic()
-        if phase is not None:
-            state["phase"], state["since"] = terminal_line(phase), now
-        count = eta = ""
-        if total:
-            count = f"{done}/{total} {noun}"
-            elapsed = now - state["since"]
-            if done and elapsed > 0:
-                rate = done / elapsed
-                eta = f"{rate:.1f}/s, ETA {int((total - done) / rate)} s"
-        bar.update(
-            task,
-            description=str(state["phase"]),
-            completed=done,
-            total=total or None,
-            count=count,
-            eta=eta,
-        )
-
-    return update, bar.stop
 
 
 def _discard_if_empty(database, path: Path, fresh: bool) -> None:
@@ -278,9 +231,42 @@ NoNotesOpt = Annotated[
 
 
 def _filters(since, until, code, issuer):
-    from .report import make_filters
+    """Filters from the command line; anything that can match nothing is an error."""
+    from .codes import CODES
+    from .errors import ReportError
+    from .report import Filters
 
-    return make_filters(since, until, code, issuer)
+    codes = frozenset(c.strip().upper() for c in code.split(",") if c.strip()) if code else None
+    unknown = sorted(codes - CODES.keys()) if codes else []
+    if unknown:
+        raise ReportError(
+            f"--code {','.join(unknown)}: not a transaction code (known: {''.join(sorted(CODES))})"
+        )
+    flt = Filters(check_date(since, "--since"), check_date(until, "--until"), codes, issuer)
+    if flt.since and flt.until and flt.since > flt.until:
+        raise ReportError(f"--since {flt.since} is after --until {flt.until}")
+    return flt
+
+
+def check_date(value: str | None, option: str) -> str | None:
+    """A --since/--until value as YYYY-MM-DD; a year alone is its first or last day."""
+    import re
+    from datetime import date
+
+    from .errors import ReportError
+
+    if value is None:
+        return None
+    v = value.strip()
+    if len(v) == 4 and v.isdigit():
+        v = f"{v}-01-01" if option == "--since" else f"{v}-12-31"
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+        raise ReportError(f"{option} {value!r}: give a date as YYYY-MM-DD (or a year YYYY)")
+    try:
+        date.fromisoformat(v)
+    except ValueError:
+        raise ReportError(f"{option} {value!r} is not a calendar date") from None
+    return v
 
 
 def _report_error(e) -> NoReturn:
@@ -291,11 +277,16 @@ def _report_error(e) -> NoReturn:
 
 
 def _existing_db(db: Path):
-    from .report import ReportError, connect_readonly
+    from .db import NoDatabase, NotInsiderDatabase, connect_readonly
+    from .errors import StoreError
 
     try:
         return connect_readonly(db)
-    except ReportError as e:
+    except NoDatabase:
+        fail(f"database {db} does not exist; run 'insider sync TICKER' first")
+    except NotInsiderDatabase as e:
+        fail(f"{e}; run 'insider sync TICKER' first")
+    except StoreError as e:
         fail(str(e))
 
 
@@ -326,7 +317,8 @@ def show(
     ] = False,
 ) -> None:
     """An insider's transactions, summaries, holdings and timeline, with footnotes."""
-    from .report import ReportError, owner_report
+    from .errors import ReportError
+    from .report import owner_report
 
     database = _existing_db(db)
     try:
@@ -368,7 +360,7 @@ def company(
 ) -> None:
     """An issuer's insiders, net open-market buying, last trades, cluster buys, late filers."""
     from .company import company_report
-    from .report import ReportError
+    from .errors import ReportError
 
     if last < 0:
         fail(f"--last {last}: give 0 or more transactions")
@@ -458,8 +450,8 @@ def reparse(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
 ) -> None:
     """Rebuild every table from the raw XML stored in the database (no network)."""
-    from .store import StoreError
-    from .store import reparse as run_reparse
+    from .errors import StoreError
+    from .reparse import reparse as run_reparse
 
     if not db.exists():
         fail(f"database {db} does not exist; run 'insider sync TICKER' first")

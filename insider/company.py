@@ -8,79 +8,45 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .report import (
-    LIVE_FILING,
-    ROW_COLS,
-    Filters,
-    ReportError,
-    co_owners,
-    dsum,
-    fetch_rows,
-    owner_type,
-    public_row,
-    row_value,
-    tidy,
-)
+from . import lookup, queries
+from .amounts import dsum, row_value, tidy
+from .lookup import owner_type
+from .sections import public_row
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    from .report import Filters
 
-
-def resolve_issuer(db: sqlite_utils.Database, query: str) -> dict[str, Any]:
-    q = query.strip()
-    if q.isdigit():
-        row = db.execute(
-            "SELECT cik, name, ticker FROM issuers WHERE cik = ?", (f"{int(q):010d}",)
-        ).fetchone()
-        rows = [row] if row else []
-    else:
-        rows = db.execute(
-            "SELECT cik, name, ticker FROM issuers WHERE upper(ticker) = ?", (q.upper(),)
-        ).fetchall()
-    if not rows:
-        raise ReportError(f"no issuer {query!r} in this database; run 'insider sync {q}' first")
-    if len(rows) > 1:
-        raise ReportError(
-            f"{len(rows)} issuers have ticker {query!r}; give a CIK",
-            exit_code=2,
-            candidates=[{"cik": c, "name": n, "issuers": [t or ""]} for c, n, t in rows],
-        )
-    cik, name, ticker = rows[0]
-    return {"cik": cik, "name": name, "ticker": ticker}
-
-
-_ISSUER_ROWS_SQL = f"""
-SELECT {ROW_COLS}
-FROM filings f
-JOIN ownership_rows r ON r.accession = f.accession
-LEFT JOIN issuers i ON i.cik = f.issuer_cik
-WHERE f.issuer_cik = ? AND r.superseded_by IS NULL
-ORDER BY coalesce(r.transaction_date, f.period_of_report), f.filing_date, r.accession, r.row_num
-"""
 
 CLUSTER_MIN_INSIDERS = 3
 CLUSTER_DAYS = 10
 
 
-def company_report(
-    db: sqlite_utils.Database, query: str, flt: Filters | None = None, last: int = 20
-) -> dict[str, Any]:
-    """Everything `insider company` prints, as plain data."""
+def company_report(db, query: str, flt: Filters | None = None, last: int = 20) -> dict[str, Any]:
+    """Everything `insider company` prints, as plain data: look-up, queries, the report."""
+    from .report import Filters
+
     flt = flt or Filters()
-    issuer = resolve_issuer(db, query)
-    rows = [
-        r for r in fetch_rows(db, _ISSUER_ROWS_SQL, [issuer["cik"]]) if flt.in_window(r["date"])
-    ]
-    owners_of = co_owners(db, sorted({r["accession"] for r in rows})) if rows else {}
+    issuer = lookup.resolve_issuer(db, query)
+    rows = [r for r in queries.issuer_rows(db, issuer["cik"]) if flt.in_window(r["date"])]
+    owners_of = queries.co_owners(db, sorted({r["accession"] for r in rows})) if rows else {}
+    return build_company_report(
+        issuer, rows, owners_of, queries.issuer_filing_owners(db, issuer["cik"]), flt, last
+    )
+
+
+def build_company_report(
+    issuer: dict[str, Any],
+    rows: list[dict[str, Any]],
+    owners_of: dict[str, list[dict[str, str]]],
+    filing_owners: list[tuple],
+    flt: Filters,
+    last: int = 20,
+) -> dict[str, Any]:
+    """The company report from the issuer's current rows within the dates
+    (queries.issuer_rows), the owners of each filing (queries.co_owners) and every owner of
+    its live filings (queries.issuer_filing_owners)."""
     people: dict[str, dict[str, Any]] = {}
-    for fo in db.execute(
-        "SELECT fo.owner_cik, fo.name, fo.roles, f.filing_date, f.accession, "
-        "(SELECT name FROM owners o WHERE o.cik = fo.owner_cik) FROM filings f "
-        "JOIN filing_owners fo ON fo.accession = f.accession "
-        f"WHERE f.issuer_cik = ? AND {LIVE_FILING} "
-        "ORDER BY f.filing_date, f.accession",
-        (issuer["cik"],),
-    ):
+    for fo in filing_owners:
         cik, name, roles, fdate, acc, oname = fo
         p = people.setdefault(
             cik,

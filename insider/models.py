@@ -64,11 +64,6 @@ DATE_FIELDS = frozenset(
 BOOL_FIELDS = frozenset({"equity_swap_involved"})
 
 
-def title_key(title: str | None) -> str:
-    """How titles compare: "Class A common  stock" and "Class A Common Stock" are one."""
-    return " ".join((title or "").split()).casefold()
-
-
 @dataclass(frozen=True, slots=True)
 class Issuer:
     cik: str | None

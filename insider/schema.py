@@ -2,8 +2,9 @@
 
 `PRAGMA user_version` says which version a file has. A migration takes a file from version
 n to n + 1 and never edits an older step: version 1 is frozen as it shipped, so a file
-written by any earlier insider can be brought forward (tests/test_schema_migrations.py runs
-every path). Views are not versioned data: they are dropped and recreated on every upgrade.
+written by any earlier insider can be brought forward (tests/test_store_schema.py runs
+every path). Views, the code table and the full-text indexes are not versioned data:
+db.ensure_db_shape recreates them whenever their definition changes.
 docs/schema.md describes every table, view and column (tests compare it with a real file).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from .amounts import VALUE_SQL
 from .codes import CODES
 
 LATEST = 3
@@ -137,9 +139,41 @@ V1 = [
 )""",
 ]
 
+# Full-text indexes on names as version 2 created them (external-content FTS5 tables,
+# kept in sync by triggers). FTS below is the current definition: db.ensure_db_shape
+# recreates the indexes whenever it changes.
+_FTS_V2 = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS owners_fts USING fts5("
+    "name, content='owners', content_rowid='rowid')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS issuers_fts USING fts5("
+    "name, ticker, content='issuers', content_rowid='rowid')",
+    """CREATE TRIGGER IF NOT EXISTS owners_fts_ai AFTER INSERT ON owners BEGIN
+    INSERT INTO owners_fts(rowid, name) VALUES (new.rowid, new.name);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS owners_fts_ad AFTER DELETE ON owners BEGIN
+    INSERT INTO owners_fts(owners_fts, rowid, name) VALUES ('delete', old.rowid, old.name);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS owners_fts_au AFTER UPDATE ON owners BEGIN
+    INSERT INTO owners_fts(owners_fts, rowid, name) VALUES ('delete', old.rowid, old.name);
+    INSERT INTO owners_fts(rowid, name) VALUES (new.rowid, new.name);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS issuers_fts_ai AFTER INSERT ON issuers BEGIN
+    INSERT INTO issuers_fts(rowid, name, ticker) VALUES (new.rowid, new.name, new.ticker);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS issuers_fts_ad AFTER DELETE ON issuers BEGIN
+    INSERT INTO issuers_fts(issuers_fts, rowid, name, ticker)
+        VALUES ('delete', old.rowid, old.name, old.ticker);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS issuers_fts_au AFTER UPDATE ON issuers BEGIN
+    INSERT INTO issuers_fts(issuers_fts, rowid, name, ticker)
+        VALUES ('delete', old.rowid, old.name, old.ticker);
+    INSERT INTO issuers_fts(rowid, name, ticker) VALUES (new.rowid, new.name, new.ticker);
+END""",
+]
+
 # ---------------------------------------------------------------- version 2
 # Added columns are derived from the raw XML (or from other rows), so the step ends by
-# re-deriving every table from the stored documents (store.rederive_all).
+# re-deriving every table from the stored documents (reparse.rederive_all).
 V2 = [
     # As filed on this filing (issuers.name/ticker hold the latest filing's values).
     "ALTER TABLE filings ADD COLUMN issuer_name TEXT",
@@ -170,32 +204,7 @@ V2 = [
     "CREATE INDEX IF NOT EXISTS issuers_ticker ON issuers(ticker)",
     "CREATE INDEX IF NOT EXISTS ownership_rows_late ON ownership_rows(late) WHERE late = 1",
     # Full-text search on names, kept in sync by triggers (external-content FTS5 tables).
-    "CREATE VIRTUAL TABLE IF NOT EXISTS owners_fts USING fts5("
-    "name, content='owners', content_rowid='rowid')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS issuers_fts USING fts5("
-    "name, ticker, content='issuers', content_rowid='rowid')",
-    """CREATE TRIGGER IF NOT EXISTS owners_fts_ai AFTER INSERT ON owners BEGIN
-    INSERT INTO owners_fts(rowid, name) VALUES (new.rowid, new.name);
-END""",
-    """CREATE TRIGGER IF NOT EXISTS owners_fts_ad AFTER DELETE ON owners BEGIN
-    INSERT INTO owners_fts(owners_fts, rowid, name) VALUES ('delete', old.rowid, old.name);
-END""",
-    """CREATE TRIGGER IF NOT EXISTS owners_fts_au AFTER UPDATE ON owners BEGIN
-    INSERT INTO owners_fts(owners_fts, rowid, name) VALUES ('delete', old.rowid, old.name);
-    INSERT INTO owners_fts(rowid, name) VALUES (new.rowid, new.name);
-END""",
-    """CREATE TRIGGER IF NOT EXISTS issuers_fts_ai AFTER INSERT ON issuers BEGIN
-    INSERT INTO issuers_fts(rowid, name, ticker) VALUES (new.rowid, new.name, new.ticker);
-END""",
-    """CREATE TRIGGER IF NOT EXISTS issuers_fts_ad AFTER DELETE ON issuers BEGIN
-    INSERT INTO issuers_fts(issuers_fts, rowid, name, ticker)
-        VALUES ('delete', old.rowid, old.name, old.ticker);
-END""",
-    """CREATE TRIGGER IF NOT EXISTS issuers_fts_au AFTER UPDATE ON issuers BEGIN
-    INSERT INTO issuers_fts(issuers_fts, rowid, name, ticker)
-        VALUES ('delete', old.rowid, old.name, old.ticker);
-    INSERT INTO issuers_fts(rowid, name, ticker) VALUES (new.rowid, new.name, new.ticker);
-END""",
+    *_FTS_V2,
     "INSERT INTO owners_fts(owners_fts) VALUES ('rebuild')",
     "INSERT INTO issuers_fts(issuers_fts) VALUES ('rebuild')",
 ]
@@ -252,10 +261,37 @@ V3 = [
     "CREATE INDEX ownership_rows_late ON ownership_rows(late) WHERE late = 1",
 ]
 
+FTS: list[str] = _FTS_V2
+FTS_NAMES = ("owners_fts", "issuers_fts")
+
+# Tables that are no migrated data (created IF NOT EXISTS on every writable open by
+# db.ensure_db_shape; new storage of later features goes here, not in a version bump).
+SHAPE_TABLES: list[str] = [
+    """CREATE TABLE IF NOT EXISTS insider_shape (
+    part TEXT PRIMARY KEY,
+    hash TEXT NOT NULL
+)""",
+]
+
 # version -> (statements taking version-1 to version, re-derive from raw XML afterwards)
 MIGRATIONS: dict[int, tuple[list[str], bool]] = {1: (V1, False), 2: (V2, True), 3: (V3, True)}
 
+
 # ---------------------------------------------------------------- views (latest only)
+# "Current rows": a row counts unless an amendment restated its part of the form (amend.py
+# sets superseded_by). The views and every report query use this one condition.
+def current(alias: str = "r") -> str:
+    """The condition that a row of ownership_rows (under `alias`) is current."""
+    return f"{alias}.superseded_by IS NULL"
+
+
+CURRENT_ROW = current("r")
+# A filing still speaks for itself (its roles, its owners) unless an amendment replaced
+# every part it reported.
+LIVE_FILING = (
+    "(f.superseded_by IS NULL OR EXISTS (SELECT 1 FROM ownership_rows lr "
+    f"WHERE lr.accession = f.accession AND {current('lr')}))"
+)
 # The columns every transaction-like view starts with, in this order.
 COMMON_COLUMNS: tuple[str, ...] = (
     "accession",
@@ -282,7 +318,7 @@ COMMON_COLUMNS: tuple[str, ...] = (
 # filing's denormalised owner columns (one join, no per-row subquery); the footnote texts
 # are an index lookup on the field_footnotes primary key that SQLite only runs for rows
 # (and queries) that use the column.
-_ROW_COLUMNS = """
+_ROW_COLUMNS = f"""
     r.accession,
     f.filing_date,
     r.transaction_date,
@@ -296,8 +332,7 @@ _ROW_COLUMNS = """
     tc.meaning AS code_meaning,
     r.shares,
     r.price_per_share,
-    CASE WHEN r.shares IS NOT NULL AND r.price_per_share IS NOT NULL
-         THEN round(r.shares * r.price_per_share, 6) ELSE r.total_value END AS value,
+    {VALUE_SQL} AS value,
     r.acquired_disposed,
     r.shares_owned_following,
     r.direct_or_indirect,
@@ -366,7 +401,7 @@ _TRANSACTIONS = (
     + _TXN_EXTRAS
     + "FROM ownership_rows r"
     + _JOINS
-    + "WHERE r.kind = 'transaction' AND r.superseded_by IS NULL"
+    + f"WHERE r.kind = 'transaction' AND {CURRENT_ROW}"
 )
 
 # is_latest is maintained on every write (store.refresh_latest), so the view is a plain
@@ -432,6 +467,21 @@ def load_codes(conn: sqlite3.Connection) -> None:
         "INSERT OR REPLACE INTO transaction_codes(code, meaning) VALUES (?, ?)",
         sorted(CODES.items()),
     )
+
+
+def recreate_fts(conn: sqlite3.Connection) -> None:
+    """Drop the full-text indexes and their triggers, create them as FTS says, refill."""
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+        "(name LIKE 'owners_fts_%' OR name LIKE 'issuers_fts_%')"
+    ).fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    for name in FTS_NAMES:
+        conn.execute(f"DROP TABLE IF EXISTS {name}")
+    for stmt in FTS:
+        conn.execute(stmt)
+    for name in FTS_NAMES:
+        conn.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
 
 
 def fts_query(text: str) -> str | None:

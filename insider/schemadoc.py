@@ -214,9 +214,10 @@ OBJECTS: dict[str, dict[str, Any]] = {
         nature_footnotes=VIEW_COLUMNS["nature_footnotes"],
         position_key="Which position (ownership line) the row reports: a hash of owners, "
         "issuer, table, security title (case and spacing ignored; Table II: exercise price, "
-        "expiry), direct/indirect and nature, plus the nature footnotes only when one filing "
-        "has several lines that agree on all of those (a reworded footnote does not split a "
-        "position).",
+        "expiry), direct/indirect and nature (case and spacing ignored), plus the nature "
+        "footnotes when some filing of the same owners and issuer has several lines that "
+        "agree on all of those (elsewhere a reworded footnote does not split a position). "
+        "insider show's positions use the same rule (insider/lines.py).",
         is_latest="1 when the row holds the latest reported amount of its position (the "
         "rows of holdings_latest), else empty.",
     ),
@@ -263,6 +264,14 @@ OBJECTS: dict[str, dict[str, Any]] = {
         cik="CIK, 10 digits.",
         title="Company name in EDGAR's list.",
         fetched_at="When the list was fetched (UTC).",
+    ),
+    "insider_shape": _table(
+        "What insider last set up besides the versioned tables: a hash per part (tables, "
+        "codes, views, fts). When this insider's definition of a part differs, opening the "
+        "file for writing recreates that part (views, transaction_codes, the full-text "
+        "indexes), so a changed view never leaves an older database stale.",
+        part="tables, codes, views or fts. Primary key.",
+        hash="Hash of that part's definition.",
     ),
     "owners_fts": _table(
         "Full-text index (SQLite FTS5) of owners.name, kept in sync by triggers; rowid = "

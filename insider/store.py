@@ -1,11 +1,14 @@
 """Filing -> SQLite rows. One DB transaction per filing, idempotent by accession.
 
 The database is a public interface (docs/schema.md): tables keep every field of the parser
-contract, views answer the common questions. Numbers are stored as INTEGER or REAL when that
-round-trips to the exact filed decimal (so SQL can sort and sum them), else as the exact text.
+contract, views answer the common questions. Numbers are stored by amounts.to_sql: INTEGER
+or REAL when that round-trips to the exact filed decimal (so SQL can sort and sum them),
+else the exact text.
 
-Layout: schema.py (versioned DDL, migrations, views, full-text search), amend.py (amendment
-links), flags.py + holidays.py (late and 10b5-1 flags). This module writes and reads.
+Around it: db.py (opening, migrations, the shape: views, codes, full-text search),
+schema.py (DDL), amend.py (amendment links), flags.py + holidays.py (late and 10b5-1
+flags), lines.py (the ownership line and position key), reparse.py (re-derivation). This
+module writes rows, and reads only what the sync needs to decide what to fetch.
 
 Everything but `filings.raw_xml` and the EDGAR facts beside it (filing date, acceptance time,
 URL, when stored) is derived: `reparse` rebuilds it from the stored documents, and one rule
@@ -14,151 +17,55 @@ serves both paths, so a reparse equals a fresh sync whatever order filings arriv
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sqlite3
-import time
 import zlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-
-from . import __version__, amend, flags, schema
+from . import __version__, amend, flags, lines, schema
+from .amounts import dec, to_sql
+from .db import connect as _connect
+from .db import transaction
 from .errors import StoreError
-from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing, title_key
-from .schema import fts_query
+from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+__all__ = ["FilingMeta", "StoreError", "connect", "save_filing"]
 
 PARSER_VERSION = __version__
 SCHEMA_VERSION = schema.LATEST
 
 ROW_COLUMNS: tuple[str, ...] = ROW_FIELDS_D_TXN
-DEFAULT_BUSY_TIMEOUT = 30.0  # seconds; INSIDER_BUSY_TIMEOUT overrides
-
-
-def _busy_timeout() -> float:
-    try:
-        return float(os.environ.get("INSIDER_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
-    except ValueError:
-        return DEFAULT_BUSY_TIMEOUT
-
-
-def _explain(path: object, e: sqlite3.Error, timeout: float | None = None) -> str:
-    msg = str(e)
-    if "locked" in msg or "busy" in msg:
-        waited = f" (waited {timeout:g} s)" if timeout is not None else ""
-        return f"database {path} is locked by another writer{waited}; try again when it is done"
-    if "not a database" in msg or "malformed" in msg:
-        return f"{path} is not an insider database (not a SQLite file, or damaged): {msg}"
-    if "unable to open" in msg:
-        return f"cannot open database {path}: {msg} (does its folder exist and is it writable?)"
-    return f"database {path}: {msg}"
 
 
 def connect(path: str | Path, timeout: float | None = None) -> sqlite_utils.Database:
-    """Open (creating if needed) an insider database, ready for reads and writes.
+    """Open (creating if needed) an insider database for writing: db.connect (migrations
+    and shape ensured) wrapped in a sqlite_utils Database for the write paths (its import
+    costs ~80 ms, so readers use db.connect_readonly instead)."""
+    import sqlite_utils
 
-    WAL journal (readers never wait for a writer), a busy timeout (writers queue rather
-    than fail), foreign keys on; the schema is created or migrated to the latest version.
-    """
-    t = _busy_timeout() if timeout is None else timeout
-    try:
-        conn = sqlite3.connect(str(path), timeout=t, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {int(t * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        db = sqlite_utils.Database(conn)
-        db._insider_path = str(path)  # type: ignore[attr-defined]
-        ensure_schema(db)
-    except sqlite3.Error as e:
-        raise StoreError(_explain(path, e, t)) from None
-    return db
+    return sqlite_utils.Database(_connect(path, timeout))
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create a new database or bring an older one forward, one version at a time."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"database schema version {version} is newer than this insider ({SCHEMA_VERSION})"
-        )
-    if version == SCHEMA_VERSION:
-        return
-    with _transaction(db):
-        c = db.conn
-        version = c.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION:
-            return
-        if version == 0 and schema.user_tables(c):
-            raise StoreError(
-                f"{_path(db)} is not an insider database (it has other tables and no "
-                "insider schema version)"
-            )
-        rederive = False
-        for v in range(version + 1, SCHEMA_VERSION + 1):
-            statements, needs_rederive = schema.MIGRATIONS[v]
-            for stmt in statements:
-                c.execute(stmt)
-            rederive = rederive or (needs_rederive and version > 0)
-        schema.load_codes(c)
-        schema.create_views(c)
-        if rederive:
-            _rederive_all(c)
-        c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+def conn_of(handle) -> sqlite3.Connection:
+    """The sqlite3 connection of a sqlite_utils Database, or the connection itself."""
+    return getattr(handle, "conn", handle)
 
 
-def _path(db: sqlite_utils.Database) -> str:
-    return getattr(db, "_insider_path", "database")
-
-
-class _transaction:
-    """BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error; SQLite errors become StoreError."""
-
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
-        self.conn = db.conn
-
-    def __enter__(self) -> None:
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            raise StoreError(_explain(_path(self.db), e)) from None
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.Error as e:
-                self.conn.execute("ROLLBACK")
-                raise StoreError(_explain(_path(self.db), e)) from None
-            return
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
-        # Locked, busy, disk full, damaged file: the user's to act on. (An IntegrityError is
-        # our bug and keeps its traceback.)
-        if isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError:
-            raise StoreError(_explain(_path(self.db), exc)) from None
-
-
-def _num(d: Decimal | None) -> int | float | str | None:
-    if d is None:
-        return None
-    if d == d.to_integral_value() and -(2**63) <= d < 2**63:
-        return int(d)  # SQLite integers are 64-bit; a bigger one stays exact text
-    f = float(d)
-    # REAL only when it reads back as the same decimal; else keep the exact text.
-    return f if Decimal(repr(f)) == d else str(d)
+def _transaction(handle) -> transaction:
+    return transaction(conn_of(handle))
 
 
 def _b(v: bool | None) -> int | None:
     return None if v is None else int(v)
 
 
-def _now() -> str:
+def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -190,7 +97,7 @@ def known_accessions(db: sqlite_utils.Database, accessions: Iterable[str]) -> se
 # ---------------------------------------------------------------- writing
 
 # Filing columns derived from the XML: rewritten by save and by reparse alike.
-_PARSED_COLUMNS = (
+PARSED_COLUMNS = (
     "form",
     "period_of_report",
     "date_of_original_submission",
@@ -216,7 +123,7 @@ def _owner_cik(acc: str, pos: int, cik: str | None) -> str:
     return cik or f"unknown:{acc}:{pos}"
 
 
-def _parsed_values(filing: Filing, acc: str) -> tuple:
+def parsed_values(filing: Filing, acc: str) -> tuple:
     iss = filing.issuer
     owners = filing.reporting_owners
     ciks = [_owner_cik(acc, p, o.cik) for p, o in enumerate(owners)]
@@ -245,13 +152,17 @@ def _parsed_values(filing: Filing, acc: str) -> tuple:
 def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw: bytes) -> None:
     """Store one filing and its raw XML in a single transaction (all or nothing)."""
     with _transaction(db):
-        c = db.conn
+        c = conn_of(db)
         acc = meta.accession
         old_key = amend.key_of(c, acc)
         positions = _group_positions(c, acc, old_key)
+        old_scope = _scope_of(c, acc)
+        # A filing without nature footnotes cannot change another row's line (lines.py):
+        # the scope is recomputed only when the old or the new version has some.
+        old_notes = _has_nature_notes(c, acc)
         # Replacing a filing (retry) must not leave rows of the old version behind.
         c.execute("DELETE FROM filings WHERE accession = ?", (acc,))
-        _upsert_parties(c, filing)
+        upsert_parties(c, filing)
         cols = (
             "accession",
             "filing_date",
@@ -259,7 +170,7 @@ def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw
             "url",
             "raw_xml",
             "stored_at",
-            *_PARSED_COLUMNS,
+            *PARSED_COLUMNS,
         )
         c.execute(
             f"INSERT INTO filings({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
@@ -269,20 +180,22 @@ def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw
                 meta.acceptance_datetime,
                 meta.url,
                 zlib.compress(raw, 6),
-                _now(),
-                *_parsed_values(filing, acc),
+                now(),
+                *parsed_values(filing, acc),
             ),
         )
-        _write_children(c, acc, filing)
+        write_children(c, acc, filing)
+        if old_notes or _has_nature_notes(c, acc):
+            positions |= refresh_positions(c, {old_scope, _scope_of(c, acc)} - {None})
         flags.refresh(c, [acc])
-        _latest_names(c, [filing.issuer.cik] if filing.issuer.cik else [], _owner_ciks(c, acc))
+        latest_names(c, [filing.issuer.cik] if filing.issuer.cik else [], _owner_ciks(c, acc))
         new_key = amend.key_of(c, acc)
         amend.relink(c, {old_key, new_key})
         refresh_latest(c, positions | _group_positions(c, acc, new_key))
         c.execute("DELETE FROM sync_failures WHERE accession = ?", (acc,))
 
 
-def _upsert_parties(c: sqlite3.Connection, filing: Filing) -> None:
+def upsert_parties(c: sqlite3.Connection, filing: Filing) -> None:
     iss = filing.issuer
     if iss.cik:
         c.execute(
@@ -291,7 +204,7 @@ def _upsert_parties(c: sqlite3.Connection, filing: Filing) -> None:
         )
 
 
-def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
+def write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
     for pos, o in enumerate(filing.reporting_owners):
         cik = _owner_cik(acc, pos, o.cik)
         c.execute(
@@ -319,14 +232,17 @@ def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
                 o.roles,
             ),
         )
-    # Indirect lines of one filing that share table, title, D/I and nature ("Trust" eight
-    # times) are told apart by their nature footnotes; elsewhere a footnote reworded between
-    # filings must not split one position in two (the rule report.assign_lines follows).
+    # Position keys as if the filing were alone in its scope; refresh_positions then
+    # applies the scope-wide rule (lines.py).
     notes_of = [_nature_notes(filing, row) for row in filing.rows]
-    seen: dict[tuple, set] = {}
-    for row, notes in zip(filing.rows, notes_of, strict=True):
-        seen.setdefault(_line_base(row), set()).add(notes)
-    ambiguous = {base for base, texts in seen.items() if len(texts) > 1}
+    tables = ["II" if row.table == "derivative" else "I" for row in filing.rows]
+    row_lines = lines.assign(
+        [
+            (None, acc, _line_base(table, row), notes)
+            for table, row, notes in zip(tables, filing.rows, notes_of, strict=True)
+        ]
+    )
+    owners = "; ".join(_owner_cik(acc, p, o.cik) for p, o in enumerate(filing.reporting_owners))
     row_params = []
     note_params = []
     for num, row in enumerate(filing.rows):
@@ -334,15 +250,12 @@ def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
         for name in ROW_COLUMNS:
             v = getattr(row, name)
             if name in DECIMAL_FIELDS:
-                v = _num(v)
+                v = to_sql(v)
             elif isinstance(v, bool):
                 v = int(v)
             vals.append(v)
-        nature_notes = notes_of[num]
-        table = "II" if row.table == "derivative" else "I"
-        key_notes = nature_notes if _line_base(row) in ambiguous else None
-        position = _position_key(filing, acc, table, row, key_notes)
-        row_params.append((acc, num, table, row.kind, nature_notes, position, *vals))
+        position = lines.position_key(owners, filing.issuer.cik, row_lines[num])
+        row_params.append((acc, num, tables[num], row.kind, notes_of[num], position, *vals))
         for field_name, ids in row.footnotes.items():
             for p, fid in enumerate(dict.fromkeys(ids)):
                 note_params.append((acc, num, field_name, fid, p))
@@ -372,41 +285,94 @@ def _write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
 
 
 def _nature_notes(filing: Filing, row) -> str | None:
-    """Texts of the footnotes naming which indirect holding a row is: on natureOfOwnership,
-    or on directOrIndirectOwnership / ownershipNature of an I row (filers use both)."""
-    ids = list(row.footnotes.get("nature_of_ownership", ()))
-    if (row.direct_or_indirect or "").upper() == "I":
-        ids += row.footnotes.get("direct_or_indirect", ())
-    return "\n".join(filing.footnotes.get(i, "") for i in dict.fromkeys(ids)) or None
+    """Texts of the footnotes naming which indirect holding a row is (lines.py)."""
+    ids = [
+        i
+        for f in lines.nature_note_fields(row.direct_or_indirect)
+        for i in row.footnotes.get(f, ())
+    ]
+    return lines.notes_text([filing.footnotes.get(i, "") for i in dict.fromkeys(ids)])
 
 
-def _line_base(row) -> tuple:
-    return (
-        row.table,
-        title_key(row.security_title),
-        (row.direct_or_indirect or "").upper(),
-        title_key(row.nature_of_ownership),
-        str(row.conversion_or_exercise_price),
-        row.expiration_date or "",
-    )
-
-
-def _position_key(filing: Filing, acc: str, table: str, row, nature_notes: str | None) -> str:
-    """One ownership line: same owners, issuer, table, security (Table II: with exercise
-    price and expiry), direct/indirect and nature (with its footnotes). A short hash."""
-    owners = "; ".join(_owner_cik(acc, p, o.cik) for p, o in enumerate(filing.reporting_owners))
-    parts = (
-        owners,
-        filing.issuer.cik or "",
+def _line_base(table: str, row) -> lines.Line:
+    return lines.base(
         table,
-        title_key(row.security_title),
-        (row.direct_or_indirect or "").upper(),
-        title_key(row.nature_of_ownership),
-        nature_notes or "",
-        str(_num(row.conversion_or_exercise_price)),
-        row.expiration_date or "",
+        row.security_title,
+        row.direct_or_indirect,
+        row.nature_of_ownership,
+        row.conversion_or_exercise_price,
+        row.expiration_date,
     )
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+Scope = tuple[str | None, str | None]  # (filings.issuer_cik, filings.owner_ciks)
+
+
+def _scope_of(c: sqlite3.Connection, acc: str) -> Scope | None:
+    row = c.execute("SELECT issuer_cik, owner_ciks FROM filings WHERE accession = ?", (acc,))
+    found = row.fetchone()
+    return (found[0], found[1]) if found else None
+
+
+_SCOPE_ROWS = (
+    "SELECT r.rowid, f.issuer_cik, f.owner_ciks, r.accession, r.form_table, "
+    "r.security_title, r.direct_or_indirect, r.nature_of_ownership, "
+    "r.conversion_or_exercise_price, r.expiration_date, r.nature_footnotes, r.position_key "
+    "FROM filings f JOIN ownership_rows r ON r.accession = f.accession "
+)
+
+
+def _scope_rows(c: sqlite3.Connection, scope: Scope) -> list[tuple]:
+    issuer, owners = scope
+    if not owners:
+        return c.execute(
+            _SCOPE_ROWS + "WHERE f.issuer_cik IS ? AND f.owner_ciks IS NULL", (issuer,)
+        ).fetchall()
+    # Through the first owner's filings (filing_owners_owner index), not the issuer's.
+    return c.execute(
+        _SCOPE_ROWS + "JOIN filing_owners fo ON fo.accession = f.accession "
+        "WHERE fo.owner_cik = ? AND fo.position = 0 AND f.issuer_cik IS ? AND f.owner_ciks = ?",
+        (owners.split("; ")[0], issuer, owners),
+    ).fetchall()
+
+
+def refresh_positions(c: sqlite3.Connection, scopes: Iterable[Scope] | None) -> set[str]:
+    """Recompute ownership_rows.position_key over whole scopes by the rule of lines.py;
+    returns the keys that changed, old and new, for refresh_latest. None: every scope
+    where nature footnotes occur (elsewhere no key depends on other filings)."""
+    if scopes is None:
+        scopes = c.execute(
+            "SELECT DISTINCT f.issuer_cik, f.owner_ciks FROM ownership_rows r "
+            "JOIN filings f ON f.accession = r.accession WHERE r.nature_footnotes IS NOT NULL"
+        ).fetchall()
+    changed: set[str] = set()
+    for scope in scopes:
+        found = _scope_rows(c, tuple(scope))
+        new_lines = lines.assign(
+            [
+                (scope, acc, lines.base(table, title, d_i, nature, dec(price), expiry), notes)
+                for _, _, _, acc, table, title, d_i, nature, price, expiry, notes, _ in found
+            ]
+        )
+        updates = []
+        for row, line in zip(found, new_lines, strict=True):
+            key = lines.position_key(row[2] or "", row[1], line)
+            if key != row[-1]:
+                changed.update((key, row[-1]))
+                updates.append((key, row[0]))
+        c.executemany("UPDATE ownership_rows SET position_key = ? WHERE rowid = ?", updates)
+    return changed
+
+
+def _has_nature_notes(c: sqlite3.Connection, acc: str) -> bool:
+    return (
+        c.execute(
+            "SELECT 1 FROM ownership_rows WHERE accession = ? AND nature_footnotes IS NOT NULL "
+            "LIMIT 1",
+            (acc,),
+        ).fetchone()
+        is not None
+    )
 
 
 def refresh_latest(c: sqlite3.Connection, keys: Iterable[str] | None) -> None:
@@ -495,7 +461,7 @@ UPDATE owners SET name = coalesce((SELECT fo.name FROM filing_owners fo
 """
 
 
-def _latest_names(
+def latest_names(
     c: sqlite3.Connection, issuer_ciks: list[str] | None, owner_ciks: list[str] | None
 ) -> None:
     """Apply the latest-name rule to these issuers/owners (None: to all)."""
@@ -506,154 +472,25 @@ def _latest_names(
             c.execute(sql + f" WHERE cik IN ({','.join('?' * len(keys))})", keys)
 
 
-# ---------------------------------------------------------------- reparse
-
-
-@dataclass
-class ReparseResult:
-    filings: int = 0
-    failed: int = 0
-    seconds: float = 0.0
-    failures: list[tuple[str, str]] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return f"{self.filings} filings re-parsed, {self.failed} failed, in {self.seconds:.1f} s"
-
-
-Progress = Callable[[int, int], None]
-
-
-def reparse(db: sqlite_utils.Database, progress: Progress | None = None) -> ReparseResult:
-    """Rebuild every derived table from the stored raw XML, in one transaction and one pass.
-
-    Readers keep seeing the old tables until the commit (WAL); an interruption loses
-    nothing. A stored document the current parser rejects keeps its filings row, gets no
-    derived rows, and is listed in sync_failures with the reason.
-    """
-    with _transaction(db):
-        return _rederive_all(db.conn, progress)
-
-
-def _rederive_all(c: sqlite3.Connection, progress: Progress | None = None) -> ReparseResult:
-    from .parse import ParseError, parse_ownership
-
-    started = time.monotonic()
-    result = ReparseResult()
-    c.execute("PRAGMA defer_foreign_keys = ON")
-    for table in ("field_footnotes", "ownership_rows", "footnotes", "signatures"):
-        c.execute(f"DELETE FROM {table}")
-    c.execute("DELETE FROM filing_owners")
-    c.execute("DELETE FROM owners")
-    c.execute("DELETE FROM issuers")
-    c.execute("UPDATE filings SET amends_accession = NULL, superseded_by = NULL")
-    accs = [r[0] for r in c.execute("SELECT accession FROM filings ORDER BY accession")]
-    total = len(accs)
-    if progress:
-        progress(0, total)
-    sets = ",".join(f"{col} = ?" for col in _PARSED_COLUMNS)
-    for n, acc in enumerate(accs, 1):
-        (blob,) = c.execute("SELECT raw_xml FROM filings WHERE accession = ?", (acc,)).fetchone()
-        try:
-            filing = parse_ownership(zlib.decompress(blob), source=acc)
-        except (ParseError, zlib.error) as e:
-            reason = f"reparse: {getattr(e, 'reason', e)}"
-            result.failed += 1
-            result.failures.append((acc, reason))
-            c.execute(
-                "INSERT INTO sync_failures(accession, reason, failed_at) VALUES (?,?,?) "
-                "ON CONFLICT(accession) DO UPDATE SET reason = excluded.reason, "
-                "failed_at = excluded.failed_at, attempts = attempts + 1",
-                (acc, reason, _now()),
-            )
-            # Its issuer row must outlive the rebuild (filings.issuer_cik references it).
-            c.execute(
-                "INSERT INTO issuers(cik) SELECT issuer_cik FROM filings WHERE accession = ? "
-                "AND issuer_cik IS NOT NULL ON CONFLICT(cik) DO NOTHING",
-                (acc,),
-            )
-        else:
-            _upsert_parties(c, filing)
-            c.execute(
-                f"UPDATE filings SET {sets} WHERE accession = ?",
-                (*_parsed_values(filing, acc), acc),
-            )
-            _write_children(c, acc, filing)
-            flags.refresh(c, [acc])
-            result.filings += 1
-        if progress and (n % 200 == 0 or n == total):
-            progress(n, total)
-    _latest_names(c, None, None)
-    amend.relink_all(c)
-    refresh_latest(c, None)
-    c.execute("INSERT INTO owners_fts(owners_fts) VALUES ('rebuild')")
-    c.execute("INSERT INTO issuers_fts(issuers_fts) VALUES ('rebuild')")
-    result.seconds = time.monotonic() - started
-    return result
-
-
-# ---------------------------------------------------------------- reading
+# ---------------------------------------------------------------- what the sync reads
 
 
 def record_failure(
     db: sqlite_utils.Database, accession: str, issuer_cik: str | None, url: str | None, reason: str
 ) -> None:
     with _transaction(db):
-        db.conn.execute(
+        conn_of(db).execute(
             "INSERT INTO sync_failures(accession, issuer_cik, url, reason, failed_at) "
             "VALUES (?,?,?,?,?) ON CONFLICT(accession) DO UPDATE SET "
             "reason = excluded.reason, failed_at = excluded.failed_at, "
             "url = excluded.url, attempts = attempts + 1",
-            (accession, issuer_cik, url, reason, _now()),
+            (accession, issuer_cik, url, reason, now()),
         )
 
 
 def raw_xml(db: sqlite_utils.Database, accession: str) -> bytes | None:
     row = db.execute("SELECT raw_xml FROM filings WHERE accession = ?", (accession,)).fetchone()
     return zlib.decompress(row[0]) if row else None
-
-
-def find_owner_ciks(db: sqlite_utils.Database, query: str, limit: int = 100) -> list[str]:
-    """Owner CIKs whose name matches `query` (see fts_query), or the CIK itself when the
-    query is digits. Uses the owners_fts index: milliseconds on a million owners."""
-    q = query.strip()
-    if q.isdigit():
-        cik = f"{int(q):010d}"
-        return [r[0] for r in db.execute("SELECT cik FROM owners WHERE cik = ?", (cik,))]
-    match = fts_query(q)
-    if match is None:
-        return []
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT o.cik FROM owners_fts JOIN owners o ON o.rowid = owners_fts.rowid "
-            "WHERE owners_fts MATCH ? ORDER BY o.name, o.cik LIMIT ?",
-            (match, limit),
-        )
-    ]
-
-
-def find_issuer_ciks(db: sqlite_utils.Database, query: str, limit: int = 100) -> list[str]:
-    """Issuer CIKs for a CIK, an exact ticker, or words of the name (issuers_fts)."""
-    q = query.strip()
-    if q.isdigit():
-        cik = f"{int(q):010d}"
-        return [r[0] for r in db.execute("SELECT cik FROM issuers WHERE cik = ?", (cik,))]
-    exact = [
-        r[0] for r in db.execute("SELECT cik FROM issuers WHERE upper(ticker) = ?", (q.upper(),))
-    ]
-    if exact:
-        return exact
-    match = fts_query(q)
-    if match is None:
-        return []
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT i.cik FROM issuers_fts JOIN issuers i ON i.rowid = issuers_fts.rowid "
-            "WHERE issuers_fts MATCH ? ORDER BY i.name, i.cik LIMIT ?",
-            (match, limit),
-        )
-    ]
 
 
 def failures(db: sqlite_utils.Database) -> list[dict]:
@@ -692,8 +529,8 @@ def replace_ticker_cache(
     """Replace the whole cache with (ticker, cik, title) rows, stamped now."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with _transaction(db):
-        db.conn.execute("DELETE FROM ticker_cache")
-        db.conn.executemany(
+        conn_of(db).execute("DELETE FROM ticker_cache")
+        conn_of(db).executemany(
             "INSERT OR REPLACE INTO ticker_cache(ticker, cik, title, fetched_at) VALUES (?,?,?,?)",
             [(t, c, title, now) for t, c, title in rows],
         )

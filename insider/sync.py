@@ -22,16 +22,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from . import store
+from .cik import parse_cik
 from .edgar import Cancelled, Edgar, EdgarError, NotFound, RateLimited
 from .edgar.archive import pick_document
 from .edgar.submissions import FilingRef, filing_refs, older_pages, recent_block
 from .edgar.tickers import normalize_ticker, ticker_rows
 from .parse import ParseError, parse_ownership
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 TICKER_MAX_AGE = timedelta(days=1)
 _FOLDER_CIK = re.compile(r"Archives/edgar/data/(\d+)/")
@@ -63,7 +65,8 @@ class SyncResult:
     # synced all the same, and the command reports these and exits non-zero.
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def summary(self, retry_option: str | None = None) -> str:
+        """One line; `retry_option` names how the caller retries failed filings."""
         line = (
             f"{self.new} new filings, {self.skipped} already stored, {self.failed} failed; "
             f"{self.requests} requests in {self.seconds:.1f} s"
@@ -71,7 +74,8 @@ class SyncResult:
         if self.fallbacks:
             line += f" ({self.fallbacks} via index.json)"
         if self.failed_earlier:
-            line += f"; {self.failed_earlier} failed earlier (not retried: --retry-failed)"
+            how = f": {retry_option}" if retry_option else ""
+            line += f"; {self.failed_earlier} failed earlier (not retried{how})"
         return line
 
 
@@ -88,14 +92,6 @@ class UnknownTicker(SyncError):
 
 
 # -- targets --------------------------------------------------------------------------------
-def parse_cik(value: str) -> str | None:
-    """'320193', '0000320193', 'CIK0000320193' -> '0000320193'; None when not a CIK."""
-    v = value.strip().upper().removeprefix("CIK")
-    if v.isdigit() and len(v) <= 10 and int(v) > 0:
-        return f"{int(v):010d}"
-    return None
-
-
 def resolve_cik(
     db: sqlite_utils.Database, edgar: Edgar, target: str, _state: dict | None = None
 ) -> str:
@@ -312,7 +308,7 @@ def sync(
         for f in earlier.values():
             m = _FOLDER_CIK.search(f["url"] or "")
             if m:
-                lists[(f"{int(m.group(1)):010d}", f["issuer_cik"] is None)] = None
+                lists[(parse_cik(m.group(1)) or m.group(1), f["issuer_cik"] is None)] = None
     refs: list[FilingRef] = []
     for cik, owner in lists:
         if progress:

@@ -10,7 +10,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from insider.report import assign_lines, chain_breaks, check_date, owner_type
+from insider.chains import assign_lines, chain_breaks
+from insider.cli import check_date
+from insider.lookup import owner_type
 from insider.timeline import sample, sparkline
 
 

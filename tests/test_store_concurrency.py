@@ -21,13 +21,13 @@ BIN = Path(sys.executable).parent / "insider"
 WRITER = textwrap.dedent(
     """
     import sys, time
-    from insider import store
+    from insider import reparse, store
     db = store.connect(sys.argv[1])
     def progress(done, total):
         if done == 0:
             print("writing", flush=True)
             time.sleep(float(sys.argv[2]))
-    r = store.reparse(db, progress=progress)
+    r = reparse.reparse(db, progress=progress)
     print(r.summary(), flush=True)
     """
 )

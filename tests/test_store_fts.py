@@ -8,34 +8,35 @@ from pathlib import Path
 import pytest
 from storehelp import synced_db
 
-from insider import store
+from insider import lookup, store
+from insider.reparse import reparse
 
 
 def test_find_owner_ciks(tmp_path: Path):
     db = synced_db(tmp_path / "d.db", extra=())
-    assert store.find_owner_ciks(db, "herzog") == ["0009999901"]
-    assert store.find_owner_ciks(db, "HERZ") == ["0009999901"]  # word prefix
-    assert store.find_owner_ciks(db, "thomas herzog") == ["0009999901"]  # any order
-    assert store.find_owner_ciks(db, "herzog, thomas m.") == ["0009999901"]
-    assert store.find_owner_ciks(db, "9999901") == ["0009999901"]  # a CIK
-    assert store.find_owner_ciks(db, "nobody") == []
-    assert store.find_owner_ciks(db, '" OR *') == []  # no syntax error from user text
-    assert len(store.find_owner_ciks(db, "buffett")) == 1
-    assert len(store.find_owner_ciks(db, "berkshire")) == 1
-    assert store.find_issuer_ciks(db, "aiv") == ["0000922864"]
-    assert store.find_issuer_ciks(db, "apartment investment") == ["0000922864"]
-    assert store.find_issuer_ciks(db, "snowflake") == ["0001640147"]
+    assert lookup.find_owner_ciks(db, "herzog") == ["0009999901"]
+    assert lookup.find_owner_ciks(db, "HERZ") == ["0009999901"]  # word prefix
+    assert lookup.find_owner_ciks(db, "thomas herzog") == ["0009999901"]  # any order
+    assert lookup.find_owner_ciks(db, "herzog, thomas m.") == ["0009999901"]
+    assert lookup.find_owner_ciks(db, "9999901") == ["0009999901"]  # a CIK
+    assert lookup.find_owner_ciks(db, "nobody") == []
+    assert lookup.find_owner_ciks(db, '" OR *') == []  # no syntax error from user text
+    assert len(lookup.find_owner_ciks(db, "buffett")) == 1
+    assert len(lookup.find_owner_ciks(db, "berkshire")) == 1
+    assert lookup.find_issuer_ciks(db, "aiv") == ["0000922864"]
+    assert lookup.find_issuer_ciks(db, "apartment investment") == ["0000922864"]
+    assert lookup.find_issuer_ciks(db, "snowflake") == ["0001640147"]
 
 
 def test_index_follows_renames_and_deletes(tmp_path: Path):
     db = synced_db(tmp_path / "d.db", extra=())
     with store._transaction(db):
         db.execute("UPDATE owners SET name = 'HERZOG-SMITH THOMAS' WHERE cik = '0009999901'")
-    assert store.find_owner_ciks(db, "smith") == ["0009999901"]
-    assert store.find_owner_ciks(db, "herzog") == ["0009999901"]
-    store.reparse(db)  # the name as filed comes back, the index with it
-    assert store.find_owner_ciks(db, "smith") == []
-    assert store.find_owner_ciks(db, "herzog") == ["0009999901"]
+    assert lookup.find_owner_ciks(db, "smith") == ["0009999901"]
+    assert lookup.find_owner_ciks(db, "herzog") == ["0009999901"]
+    reparse(db)  # the name as filed comes back, the index with it
+    assert lookup.find_owner_ciks(db, "smith") == []
+    assert lookup.find_owner_ciks(db, "herzog") == ["0009999901"]
     assert db.execute("INSERT INTO owners_fts(owners_fts) VALUES ('integrity-check')")
 
 
@@ -51,7 +52,7 @@ def test_fast_on_many_owners(tmp_path: Path):
         db.execute("INSERT INTO owners(cik, name) VALUES ('0999999999', 'HERZOG THOMAS M')")
     start = time.perf_counter()
     for _ in range(20):
-        assert store.find_owner_ciks(db, "herzog") == ["0999999999"]
+        assert lookup.find_owner_ciks(db, "herzog") == ["0999999999"]
     per_query = (time.perf_counter() - start) / 20
     assert per_query < 0.02, per_query
     plan = " ".join(

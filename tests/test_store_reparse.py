@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from storehelp import HERZOG_4A_META, LRCX_ORIG_META, dump, synced_db
 
-from insider import store
+from insider import reparse, store
 
 BIN = Path(sys.executable).parent / "insider"
 
@@ -56,7 +56,7 @@ def test_reparse_equals_fresh_sync(fresh: Path, tmp_path: Path):
     _damage(copy)
     assert dump(copy) != dump(fresh)
     db = store.connect(copy)
-    result = store.reparse(db)
+    result = reparse.reparse(db)
     assert (result.filings, result.failed) == (14, 0)
     db.conn.close()
     assert dump(copy) == dump(fresh)
@@ -102,7 +102,7 @@ def test_reparse_records_documents_the_parser_rejects(fresh: Path, tmp_path: Pat
     con.commit()
     con.close()
     db = store.connect(copy)
-    result = store.reparse(db)
+    result = reparse.reparse(db)
     assert result.failed == 1 and result.filings == 13
     reason = db.execute(
         "SELECT reason FROM sync_failures WHERE accession = ?", (LRCX_ORIG_META[1],)

@@ -11,7 +11,7 @@ import pytest
 from conftest import HERZOG_XML, MIRROR
 from storehelp import HERZOG_4A_META, LRCX_ORIG_META, TICKERS, dump, save, synced_db
 
-from insider import schema, store
+from insider import lookup, schema, store
 from insider.edgar import Edgar
 from insider.sync import sync
 
@@ -97,7 +97,7 @@ def test_migrated_file_answers_seed_questions(tmp_path: Path):
         "SELECT count(*), sum(shares), round(sum(value), 2) FROM sales "
         "WHERE owner_name LIKE '%HERZOG%'"
     ).fetchone() == (9, 14804, 806651.81)
-    assert store.find_owner_ciks(db, "herzog") == ["0009999901"]
+    assert lookup.find_owner_ciks(db, "herzog") == ["0009999901"]
 
 
 def test_reopening_latest_changes_nothing(tmp_path: Path):

@@ -89,6 +89,7 @@ def _gap_after(srv, kind: str) -> float:
     return min(later) - first.done
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["403", "403-tool", "429"])
 def test_slow_down_answer_honours_retry_after_then_goes_on(db, edgar_server, kind):
     m = build_mirror([IssuerSpec(ACME, "ACME", n=8)])
@@ -103,6 +104,7 @@ def test_slow_down_answer_honours_retry_after_then_goes_on(db, edgar_server, kin
     assert srv.count("Archives/*") == 8 + 1
 
 
+@pytest.mark.slow
 def test_403_storm_backs_off_exponentially(db, edgar_server):
     m = build_mirror([IssuerSpec(ACME, "ACME", n=6)])
     srv = edgar_server(m, latency=0.01)
@@ -116,6 +118,7 @@ def test_403_storm_backs_off_exponentially(db, edgar_server):
     assert gaps[2] >= 0.1 and gaps[3] >= 0.2 and gaps[4] >= 0.4, gaps
 
 
+@pytest.mark.slow
 def test_403_storm_is_one_back_off_for_all_threads(db, edgar_server):
     m = build_mirror([IssuerSpec(ACME, "ACME", n=14)])
     srv = edgar_server(m, latency=0.05)
@@ -189,6 +192,7 @@ def test_retries_are_bounded_with_exponential_backoff_and_jitter(db, edgar_serve
     assert "HTTP 503 after 3 retries" in failures(db)[bad.accession][1]
 
 
+@pytest.mark.slow
 def test_503_retry_after_is_honoured(db, edgar_server):
     m = build_mirror([IssuerSpec(ACME, "ACME", n=1)])
     srv = edgar_server(m)

@@ -29,8 +29,7 @@ MAX_RATE = 10.0
 
 UA_HELP = (
     "EDGAR requires a User-Agent naming you and a contact e-mail "
-    "(SEC fair-access rule); set INSIDER_USER_AGENT='Your Name you@example.com' "
-    "or pass --user-agent"
+    "(SEC fair-access rule); set INSIDER_USER_AGENT='Your Name you@example.com'"
 )
 
 _RATE_LIMIT_TEXT = re.compile(rb"Request Rate Threshold Exceeded|Undeclared Automated Tool", re.I)
@@ -200,9 +199,11 @@ class Edgar:
             raise EdgarError("the User-Agent must be one line")
         self.user_agent = ua or "insider (offline mirror)"
         if not rate > 0:
-            raise EdgarError("--rate must be above 0")
+            raise EdgarError("the rate must be above 0 requests per second")
         if rate > MAX_RATE:
-            raise EdgarError("--rate cannot exceed 10 requests per second (SEC fair-access limit)")
+            raise EdgarError(
+                "the rate cannot exceed 10 requests per second (SEC fair-access limit)"
+            )
         self.stop = threading.Event()
         self.limiter = RateLimiter(rate, margin=margin, stop=self.stop)
         self.retries = retries
@@ -403,7 +404,7 @@ def _unreachable(e: BaseException) -> str | None:
         or "Name or service not known" in text
         or ("nodename nor servname" in text or "Temporary failure in name resolution" in text)
     ):
-        return "host not found (no network, or a wrong --edgar URL?)"
+        return "host not found (no network, or a wrong EDGAR address?)"
     if "Connection refused" in text or "ConnectionRefusedError" in text:
         return "connection refused (is the server running?)"
     return None
