@@ -50,13 +50,22 @@ def rederive_all(c: sqlite3.Connection, progress: Progress | None = None) -> Rep
     started = time.monotonic()
     result = ReparseResult()
     c.execute("PRAGMA defer_foreign_keys = ON")
+    # Filings stored from a data set have no XML to re-derive from: their rows stay, and
+    # so do their owners and issuers.
+    xml_only = "accession IN (SELECT accession FROM filings WHERE source = 'xml')"
     for table in ("field_footnotes", "ownership_rows", "footnotes", "signatures"):
-        c.execute(f"DELETE FROM {table}")
-    c.execute("DELETE FROM filing_owners")
-    c.execute("DELETE FROM owners")
-    c.execute("DELETE FROM issuers")
+        c.execute(f"DELETE FROM {table} WHERE {xml_only}")
+    c.execute(f"DELETE FROM filing_owners WHERE {xml_only}")
+    c.execute("DELETE FROM owners WHERE cik NOT IN (SELECT owner_cik FROM filing_owners)")
+    c.execute(
+        "DELETE FROM issuers WHERE cik NOT IN (SELECT issuer_cik FROM filings "
+        "WHERE source <> 'xml' AND issuer_cik IS NOT NULL)"
+    )
     c.execute("UPDATE filings SET amends_accession = NULL, superseded_by = NULL")
-    accs = [r[0] for r in c.execute("SELECT accession FROM filings ORDER BY accession")]
+    accs = [
+        r[0]
+        for r in c.execute("SELECT accession FROM filings WHERE source = 'xml' ORDER BY accession")
+    ]
     total = len(accs)
     if progress:
         progress(0, total)

@@ -16,7 +16,7 @@ import sqlite3
 from .amounts import VALUE_SQL
 from .codes import CODES
 
-LATEST = 3
+LATEST = 4
 
 # ---------------------------------------------------------------- version 1 (frozen)
 V1 = [
@@ -274,7 +274,35 @@ SHAPE_TABLES: list[str] = [
 ]
 
 # version -> (statements taking version-1 to version, re-derive from raw XML afterwards)
-MIGRATIONS: dict[int, tuple[list[str], bool]] = {1: (V1, False), 2: (V2, True), 3: (V3, True)}
+# ---------------------------------------------------------------- version 4
+# Provenance (issue 10): a filing is stored from its XML ('xml') or from a row of the SEC's
+# quarterly Insider Transactions Data Sets ('dataset:2024q3', numbers rounded to 2
+# decimals, no raw XML, acceptance time or URL; source_sha256 = the ZIP's SHA-256), and
+# which data-set quarters were imported from which ZIP. Existing filings are all 'xml'.
+V4 = [
+    "ALTER TABLE filings ADD COLUMN source TEXT NOT NULL DEFAULT 'xml'",
+    "ALTER TABLE filings ADD COLUMN source_sha256 TEXT",
+    "CREATE INDEX IF NOT EXISTS filings_source ON filings(source)",
+    """CREATE TABLE IF NOT EXISTS dataset_quarters (
+    quarter TEXT PRIMARY KEY,
+    url TEXT,
+    sha256 TEXT NOT NULL,
+    size INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    filings INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    rows INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+)""",
+]
+
+MIGRATIONS: dict[int, tuple[list[str], bool]] = {
+    1: (V1, False),
+    2: (V2, True),
+    3: (V3, True),
+    4: (V4, False),
+}
 
 
 # ---------------------------------------------------------------- views (latest only)
@@ -367,7 +395,8 @@ _TXN_EXTRAS = """
     r.late_source,
     r.plan_10b5_1,
     r.plan_10b5_1_source,
-    f.amends_accession
+    f.amends_accession,
+    f.source
 """
 
 _HOLDING_EXTRAS = """
@@ -386,7 +415,8 @@ _HOLDING_EXTRAS = """
     r.expiration_date,
     r.underlying_security_title,
     r.underlying_shares,
-    r.underlying_value
+    r.underlying_value,
+    f.source
 """
 
 _JOINS = """

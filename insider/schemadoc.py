@@ -67,6 +67,9 @@ VIEW_COLUMNS: dict[str, str] = {
     "nature_footnotes": "Texts of the footnotes that say which indirect holding a row is "
     "(on the nature of ownership, or on D/I of an I row): when one filing has several lines "
     "with the same nature, these tell them apart.",
+    "source": "Where the filing came from: 'xml' (its ownership XML, exact as filed) or "
+    "'dataset:YYYYqN' (the SEC's quarterly Insider Transactions Data Set of that quarter: "
+    "numbers rounded by the SEC to 2 decimals, no acceptance time, URL or raw XML).",
 }
 
 _TXN_VIEW_COLUMNS = [
@@ -78,7 +81,7 @@ _TXN_VIEW_COLUMNS = [
         "timeliness total_value value_owned_following nature_of_ownership "
         "conversion_or_exercise_price exercise_date expiration_date underlying_security_title "
         "underlying_shares underlying_value late due_date late_source plan_10b5_1 "
-        "plan_10b5_1_source amends_accession"
+        "plan_10b5_1_source amends_accession source"
     ).split()
 ]
 _HOLDING_VIEW_COLUMNS = [
@@ -89,7 +92,7 @@ _HOLDING_VIEW_COLUMNS = [
         "form form_table row_num issuer_name owner_count nature_of_ownership "
         "nature_footnotes value_owned_following conversion_or_exercise_price exercise_date "
         "expiration_date "
-        "underlying_security_title underlying_shares underlying_value"
+        "underlying_security_title underlying_shares underlying_value source"
     ).split()
 ]
 
@@ -134,7 +137,8 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "stored (see docs/schema.md, Amendments).",
         superseded_by="Accession of the latest amendment of this filing, when one is stored.",
         url="Where the raw XML was fetched from.",
-        raw_xml="The ownership XML exactly as fetched, zlib-compressed (store.raw_xml()).",
+        raw_xml="The ownership XML exactly as fetched, zlib-compressed (store.raw_xml()); "
+        "empty (0 bytes) for a filing stored from a data set.",
         parser_version="insider version whose parser produced the derived rows.",
         stored_at="When the raw XML was stored (UTC).",
         issuer_name="issuerName as filed on this filing.",
@@ -143,6 +147,9 @@ OBJECTS: dict[str, dict[str, Any]] = {
         owner_ciks="Reporting owners' CIKs in filing order, joined by '; '.",
         owner_names="Reporting owners' names as filed, joined by '; '.",
         owner_roles="Each reporting owner's roles in words, joined by '; '.",
+        source=VIEW_COLUMNS["source"] + " An XML filing replaces its data-set version.",
+        source_sha256="Data-set filings: SHA-256 of the quarter's ZIP it was read from; "
+        "empty for 'xml'.",
     ),
     "issuers": _table(
         "Companies whose securities the filings report.",
@@ -257,6 +264,21 @@ OBJECTS: dict[str, dict[str, Any]] = {
         reason="Why it failed, one line.",
         failed_at="When it last failed (UTC).",
         attempts="How many times it failed.",
+    ),
+    "dataset_quarters": _table(
+        "Quarters of the SEC's Insider Transactions Data Sets imported by `insider "
+        "backfill`, one row per quarter (replaced when the SEC republishes it).",
+        quarter="The quarter, e.g. 2024q3. Primary key.",
+        url="Where the ZIP was downloaded from (empty for --zip FILE).",
+        sha256="SHA-256 of the ZIP imported.",
+        size="Size of the ZIP in bytes.",
+        etag="ETag the server sent with the ZIP, if any (for conditional re-fetch).",
+        last_modified="Last-Modified the server sent with the ZIP, if any.",
+        filings="Filings stored from this quarter.",
+        skipped="Accessions of the ZIP not stored because they were already stored from "
+        "their XML (or from another quarter).",
+        rows="Table I and II rows stored from this quarter.",
+        imported_at="When the import finished (UTC).",
     ),
     "ticker_cache": _table(
         "EDGAR's ticker -> CIK list, cached for a day.",

@@ -20,8 +20,9 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from .amounts import dec, to_sql
 from .db import connect as _connect
 from .db import transaction
 from .errors import StoreError
-from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing
+from .models import BOOL_FIELDS, DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -80,6 +81,8 @@ class FilingMeta:
 
 
 def known_accessions(db: sqlite_utils.Database, accessions: Iterable[str]) -> set[str]:
+    """The accessions already stored from their XML. One held only from a data set
+    (filings.source 'dataset:...') is not known: a sync fetches its XML to replace it."""
     wanted = list(accessions)
     found: set[str] = set()
     for i in range(0, len(wanted), 500):
@@ -88,7 +91,8 @@ def known_accessions(db: sqlite_utils.Database, accessions: Iterable[str]) -> se
         found.update(
             r[0]
             for r in db.execute(
-                f"SELECT accession FROM filings WHERE accession IN ({marks})", chunk
+                f"SELECT accession FROM filings WHERE accession IN ({marks}) AND source = 'xml'",
+                chunk,
             )
         )
     return found
@@ -150,7 +154,10 @@ def parsed_values(filing: Filing, acc: str) -> tuple:
 
 
 def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw: bytes) -> None:
-    """Store one filing and its raw XML in a single transaction (all or nothing)."""
+    """Store one filing and its raw XML in a single transaction (all or nothing).
+
+    A data-set version of the same accession (filings.source 'dataset:...') is replaced
+    whole: its rows, owners, footnotes and links go with it, in this same transaction."""
     with _transaction(db):
         c = conn_of(db)
         acc = meta.accession
@@ -163,27 +170,7 @@ def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw
         # Replacing a filing (retry) must not leave rows of the old version behind.
         c.execute("DELETE FROM filings WHERE accession = ?", (acc,))
         upsert_parties(c, filing)
-        cols = (
-            "accession",
-            "filing_date",
-            "acceptance_datetime",
-            "url",
-            "raw_xml",
-            "stored_at",
-            *PARSED_COLUMNS,
-        )
-        c.execute(
-            f"INSERT INTO filings({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
-            (
-                acc,
-                meta.filing_date,
-                meta.acceptance_datetime,
-                meta.url,
-                zlib.compress(raw, 6),
-                now(),
-                *parsed_values(filing, acc),
-            ),
-        )
+        c.execute(FILING_INSERT, filing_values(filing, meta, zlib.compress(raw, 6)))
         write_children(c, acc, filing)
         if old_notes or _has_nature_notes(c, acc):
             positions |= refresh_positions(c, {old_scope, _scope_of(c, acc)} - {None})
@@ -195,6 +182,48 @@ def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw
         c.execute("DELETE FROM sync_failures WHERE accession = ?", (acc,))
 
 
+# Every column of a filings row as written by save_filing and by the data-set bulk path.
+FILING_COLUMNS = (
+    "accession",
+    "filing_date",
+    "acceptance_datetime",
+    "url",
+    "raw_xml",
+    "stored_at",
+    "source",
+    "source_sha256",
+    *PARSED_COLUMNS,
+)
+FILING_INSERT = (
+    f"INSERT INTO filings({','.join(FILING_COLUMNS)}) "
+    f"VALUES ({','.join('?' * len(FILING_COLUMNS))})"
+)
+
+
+def filing_values(
+    filing: Filing,
+    meta: FilingMeta,
+    raw_blob: bytes,
+    source: str = "xml",
+    source_sha256: str | None = None,
+    stored_at: str | None = None,
+) -> tuple:
+    """The values of FILING_COLUMNS. `raw_blob` is the zlib-compressed XML, or b"" for a
+    filing that has none (a data-set row)."""
+    acc = meta.accession
+    return (
+        acc,
+        meta.filing_date,
+        meta.acceptance_datetime,
+        meta.url,
+        raw_blob,
+        stored_at or now(),
+        source,
+        source_sha256,
+        *parsed_values(filing, acc),
+    )
+
+
 def upsert_parties(c: sqlite3.Connection, filing: Filing) -> None:
     iss = filing.issuer
     if iss.cik:
@@ -204,15 +233,70 @@ def upsert_parties(c: sqlite3.Connection, filing: Filing) -> None:
         )
 
 
+@dataclass
+class ChildRows:
+    """Rows of the child tables of one or more filings, ready for executemany: the bulk
+    path collects many filings' rows and inserts them in one go (insert_children)."""
+
+    owners: list[tuple] = field(default_factory=list)
+    filing_owners: list[tuple] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    footnotes: list[tuple] = field(default_factory=list)
+    field_footnotes: list[tuple] = field(default_factory=list)
+    signatures: list[tuple] = field(default_factory=list)
+
+
 def write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
+    out = ChildRows()
+    child_rows(acc, filing, out)
+    insert_children(c, out)
+
+
+_ROW_INSERT = "INSERT INTO ownership_rows({}) VALUES ({})".format(
+    ",".join(
+        (
+            "accession",
+            "row_num",
+            "form_table",
+            "kind",
+            "nature_footnotes",
+            "position_key",
+            *ROW_COLUMNS,
+        )
+    ),
+    ",".join("?" * (6 + len(ROW_COLUMNS))),
+)
+
+
+def insert_children(c: sqlite3.Connection, out: ChildRows) -> None:
+    c.executemany(
+        "INSERT INTO owners(cik, name) VALUES (?, ?) ON CONFLICT(cik) DO NOTHING", out.owners
+    )
+    c.executemany(
+        "INSERT OR REPLACE INTO filing_owners VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        out.filing_owners,
+    )
+    if out.rows:
+        c.executemany(_ROW_INSERT, out.rows)
+    c.executemany(
+        "INSERT INTO footnotes(accession, footnote_id, text) VALUES (?,?,?)", out.footnotes
+    )
+    c.executemany("INSERT OR IGNORE INTO field_footnotes VALUES (?,?,?,?,?)", out.field_footnotes)
+    c.executemany("INSERT INTO signatures VALUES (?,?,?,?)", out.signatures)
+
+
+_ROW_VALUES = attrgetter(*ROW_COLUMNS)
+_DECIMAL_INDEXES = tuple(i for i, name in enumerate(ROW_COLUMNS) if name in DECIMAL_FIELDS)
+_BOOL_INDEXES = tuple(i for i, name in enumerate(ROW_COLUMNS) if name in BOOL_FIELDS)
+
+
+def child_rows(acc: str, filing: Filing, out: ChildRows) -> None:
+    """Append the child-table rows of one filing to `out` (one rule for XML and data sets:
+    owners, roles, position keys, nature footnotes, field footnote links)."""
     for pos, o in enumerate(filing.reporting_owners):
         cik = _owner_cik(acc, pos, o.cik)
-        c.execute(
-            "INSERT INTO owners(cik, name) VALUES (?, ?) ON CONFLICT(cik) DO NOTHING",
-            (cik, o.name),
-        )
-        c.execute(
-            "INSERT OR REPLACE INTO filing_owners VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        out.owners.append((cik, o.name))
+        out.filing_owners.append(
             (
                 acc,
                 cik,
@@ -230,58 +314,38 @@ def write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
                 o.officer_title,
                 o.other_text,
                 o.roles,
-            ),
+            )
         )
     # Position keys as if the filing were alone in its scope; refresh_positions then
     # applies the scope-wide rule (lines.py).
-    notes_of = [_nature_notes(filing, row) for row in filing.rows]
-    tables = ["II" if row.table == "derivative" else "I" for row in filing.rows]
+    rows = filing.rows
+    notes_of = [_nature_notes(filing, row) for row in rows]
+    tables = ["II" if row.table == "derivative" else "I" for row in rows]
     row_lines = lines.assign(
         [
             (None, acc, _line_base(table, row), notes)
-            for table, row, notes in zip(tables, filing.rows, notes_of, strict=True)
+            for table, row, notes in zip(tables, rows, notes_of, strict=True)
         ]
     )
     owners = "; ".join(_owner_cik(acc, p, o.cik) for p, o in enumerate(filing.reporting_owners))
-    row_params = []
-    note_params = []
-    for num, row in enumerate(filing.rows):
-        vals = []
-        for name in ROW_COLUMNS:
-            v = getattr(row, name)
-            if name in DECIMAL_FIELDS:
-                v = to_sql(v)
-            elif isinstance(v, bool):
-                v = int(v)
-            vals.append(v)
-        position = lines.position_key(owners, filing.issuer.cik, row_lines[num])
+    issuer = filing.issuer.cik
+    row_params = out.rows
+    note_params = out.field_footnotes
+    for num, row in enumerate(rows):
+        vals = list(_ROW_VALUES(row))
+        for i in _DECIMAL_INDEXES:
+            if vals[i] is not None:
+                vals[i] = to_sql(vals[i])
+        for i in _BOOL_INDEXES:
+            if vals[i] is not None:
+                vals[i] = int(vals[i])
+        position = lines.position_key(owners, issuer, row_lines[num])
         row_params.append((acc, num, tables[num], row.kind, notes_of[num], position, *vals))
         for field_name, ids in row.footnotes.items():
             for p, fid in enumerate(dict.fromkeys(ids)):
                 note_params.append((acc, num, field_name, fid, p))
-    if row_params:
-        marks = ",".join("?" * (6 + len(ROW_COLUMNS)))
-        cols = ",".join(
-            (
-                "accession",
-                "row_num",
-                "form_table",
-                "kind",
-                "nature_footnotes",
-                "position_key",
-                *ROW_COLUMNS,
-            )
-        )
-        c.executemany(f"INSERT INTO ownership_rows({cols}) VALUES ({marks})", row_params)
-    c.executemany(
-        "INSERT INTO footnotes(accession, footnote_id, text) VALUES (?,?,?)",
-        [(acc, k, v) for k, v in filing.footnotes.items()],
-    )
-    c.executemany("INSERT OR IGNORE INTO field_footnotes VALUES (?,?,?,?,?)", note_params)
-    c.executemany(
-        "INSERT INTO signatures VALUES (?,?,?,?)",
-        [(acc, p, s.name, s.date) for p, s in enumerate(filing.signatures)],
-    )
+    out.footnotes.extend((acc, k, v) for k, v in filing.footnotes.items())
+    out.signatures.extend((acc, p, s.name, s.date) for p, s in enumerate(filing.signatures))
 
 
 def _nature_notes(filing: Filing, row) -> str | None:
@@ -490,7 +554,8 @@ def record_failure(
 
 def raw_xml(db: sqlite_utils.Database, accession: str) -> bytes | None:
     row = db.execute("SELECT raw_xml FROM filings WHERE accession = ?", (accession,)).fetchone()
-    return zlib.decompress(row[0]) if row else None
+    # A filing stored from a data set has no XML (an empty blob).
+    return zlib.decompress(row[0]) if row and row[0] else None
 
 
 def failures(db: sqlite_utils.Database) -> list[dict]:

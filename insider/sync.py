@@ -315,6 +315,7 @@ def sync(
             progress(0, 0, f"listing filings of {names.get(cik, f'CIK {cik}')}")
         refs.extend(list_filings(edgar, cik, owner=owner))
     refs = _unique_sorted(refs)
+    # A filing held only from a data set is fetched: its XML replaces the rounded copy.
     known = store.known_accessions(db, (r.accession for r in refs))
     todo = []
     for r in refs:

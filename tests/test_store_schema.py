@@ -30,8 +30,8 @@ def _version(path: Path) -> int:
     return v
 
 
-def test_latest_is_3():
-    assert store.SCHEMA_VERSION == schema.LATEST == 3
+def test_latest_is_4():
+    assert store.SCHEMA_VERSION == schema.LATEST == 4
     assert sorted(schema.MIGRATIONS) == list(range(1, schema.LATEST + 1))
 
 
@@ -135,7 +135,20 @@ def test_not_sqlite_refused(tmp_path: Path):
         store.connect(path)
 
 
-def test_from_version_2_numbers_become_exact(tmp_path: Path):
+def _write_as_version_2(monkeypatch) -> None:
+    """save_filing writes the version-4 provenance columns; a version-2 file has none."""
+    cols = [c for c in store.FILING_COLUMNS if c not in ("source", "source_sha256")]
+    marks = ",".join("?" * len(cols))
+    monkeypatch.setattr(
+        store, "FILING_INSERT", f"INSERT INTO filings({','.join(cols)}) VALUES ({marks})"
+    )
+    full = store.filing_values
+    monkeypatch.setattr(
+        store, "filing_values", lambda *a, **k: full(*a, **k)[:6] + full(*a, **k)[8:]
+    )
+
+
+def test_from_version_2_numbers_become_exact(tmp_path: Path, monkeypatch):
     """Version 2 declared number columns NUMERIC, so a value a float cannot hold (written as
     exact text) came back as a REAL. The step to version 3 keeps every filing and stores the
     filed decimal exactly; huge integers stay exact too instead of failing the write."""
@@ -158,7 +171,9 @@ def test_from_version_2_numbers_become_exact(tmp_path: Path):
     )
     filing: Filing = parse_ownership(raw)
     v2 = sqlite_utils.Database(con)
-    store.save_filing(v2, filing, store.FilingMeta("0009999901-07-000001", "2007-05-14"), raw)
+    with monkeypatch.context() as m:
+        _write_as_version_2(m)
+        store.save_filing(v2, filing, store.FilingMeta("0009999901-07-000001", "2007-05-14"), raw)
     before = con.execute(
         "SELECT price_per_share, typeof(price_per_share) FROM ownership_rows WHERE row_num = 1"
     ).fetchone()
@@ -166,7 +181,7 @@ def test_from_version_2_numbers_become_exact(tmp_path: Path):
     con.close()
 
     db = store.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST
     assert db.execute(
         "SELECT price_per_share, typeof(price_per_share) FROM ownership_rows WHERE row_num = 1"
     ).fetchone() == ("54.123456789012345678", "text")
