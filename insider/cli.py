@@ -485,6 +485,12 @@ def datasette_metadata(
     print(datasette_metadata_json(database))
 
 
+# `insider backfill` lives in its own module (the data-set bulk path, issue 10).
+from .backfill_cli import backfill as _backfill  # noqa: E402
+
+app.command("backfill")(_backfill)
+
+
 def main() -> None:
     from .errors import StoreError
 

@@ -20,6 +20,7 @@ plan_10b5_1 (transaction rows only; holdings NULL):
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ PLAN_RE = re.compile(r"10b\s*-?\s*5\s*[-‐‑‒–—]\s*1(?!\d)", re.I)
 _NEGATION_RE = re.compile(r"\b(not|no|neither|nor|without|outside)\b", re.I)
 
 
+@functools.lru_cache(maxsize=8192)  # boilerplate footnotes repeat across filings
 def mentions_10b5_1(text: str | None) -> bool:
     """True when the text says a trade was made under a Rule 10b5-1 plan."""
     if not text:

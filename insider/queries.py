@@ -114,7 +114,7 @@ _ROW_COLS = f"""
        f.filing_date, f.period_of_report, f.issuer_cik, i.name AS issuer_name,
        i.ticker AS issuer_ticker, f.aff10b5one,
        (SELECT count(*) FROM filing_owners x WHERE x.accession = r.accession) AS n_owners,
-       NOT ({CURRENT_ROW}) AS superseded
+       NOT ({CURRENT_ROW}) AS superseded, f.source
 """
 _NUM_KEYS = (
     "shares",

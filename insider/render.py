@@ -26,7 +26,7 @@ from .export import dumps, to_jsonable  # noqa: F401  (re-exported: parse --json
 from .layout import is_wide, paragraph, print_grid
 from .render_company import render_company  # noqa: F401  (re-exported for callers)
 from .render_filing import render_filing  # noqa: F401  (re-exported for callers)
-from .rowtable import row_grid
+from .rowtable import DATASET_LEGEND, is_dataset, row_grid
 from .sanitize import terminal_data
 
 _Notes = Notes  # the older name
@@ -114,6 +114,8 @@ def render_owner(
         if any(flags(r) for r in rows):  # the Flags column is shown only when it has some
             legend = f"{FLAGS_LEGEND} {legend}"
     paragraph(console, legend + " Owned after is per ownership line (D/I).")
+    if any(is_dataset(r) for i in report["issuers"] for s in i["securities"] for r in s["rows"]):
+        paragraph(console, DATASET_LEGEND)
     notes = Notes() if footnotes else None
     for iss in report["issuers"]:
         for sec in iss["securities"]:

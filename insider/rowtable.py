@@ -78,7 +78,20 @@ def group_label(r: dict[str, Any], who: str = "") -> Text:
     t.append(f"  Form {r['form']} filed {r['filing_date']}", style="dim")
     if r.get("joint_filing"):
         t.append("  (joint filing)", style="dim")
+    if is_dataset(r):
+        t.append("  (data set)", style="dim")
     return t
+
+
+def is_dataset(r: dict[str, Any]) -> bool:
+    """A row stored from the SEC's quarterly data sets (numbers rounded to 2 decimals)."""
+    return r.get("source", "xml") != "xml"
+
+
+DATASET_LEGEND = (
+    "'data set': filed rows from the SEC's quarterly data sets, numbers rounded to 2 "
+    "decimals (insider backfill --refine fetches the exact XML)."
+)
 
 
 def row_grid(
@@ -198,7 +211,7 @@ def _row_cells(
             Text(flag(r["plan_10b5_1"])),
             cell(flag(r["late"]), r, ("timeliness",), notes),
             linked(r["accession"], r.get("filing_url")).append(
-                " joint" if r["joint_filing"] else ""
+                (" joint" if r["joint_filing"] else "") + (" data set" if is_dataset(r) else "")
             ),
         ]
     if derivative:

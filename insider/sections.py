@@ -241,4 +241,6 @@ def public_row(r: dict[str, Any]) -> dict[str, Any]:
     d["filing_url"] = filing_url(r.get("issuer_cik"), r["accession"])
     rng = price_range(d["footnotes"].get("price_per_share"))
     d["price_range_low"], d["price_range_high"] = rng or (None, None)
+    # 'xml', or 'dataset:YYYYqN' (the SEC's data sets: numbers rounded to 2 decimals)
+    d["source"] = r.get("source", "xml")
     return d

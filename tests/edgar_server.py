@@ -15,7 +15,8 @@ Fault kinds (`add_fault(kind, path=glob or None, times=N or None for always, ski
   "429"        429 Too Many Requests (+ Retry-After if given)
   "500"/"503"  server errors (+ Retry-After if given)
   "404"        not found, whatever the mirror holds
-  "reset"      200 and a Content-Length, half the body, then a TCP reset
+  "reset"      200 and a Content-Length, half the body, then a TCP reset (a .zip: with
+               its ETag, so the client can resume with a Range request)
   "truncate"   200 with a Content-Length larger than the body sent, then a clean close
   "malformed"  200 with half the document (a well-formed HTTP answer of broken XML)
   "slow"       only the extra `delay` seconds
@@ -235,12 +236,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if kind == "404" or body is None:
             return self._send(req, 404, b"<h1>Not Found</h1>", "text/html", {})
         ctype = "application/json" if path.endswith(".json") else "application/xml"
+        if path.endswith(".zip"):
+            ctype = "application/zip"
+        elif "." not in path.rsplit("/", 1)[-1]:
+            ctype = "text/html"  # a landing page
         if kind == "malformed":
             return self._send(req, 200, body[: len(body) // 2], ctype, {})
         if kind in ("reset", "truncate"):
             req.status = 200
             self.send_response(200)
             self.send_header("Content-Type", ctype)
+            if path.endswith(".zip"):  # a resumable download: the client may ask the rest
+                self.send_header("ETag", etag_of(body))
             self.send_header("Content-Length", str(len(body) + (0 if kind == "reset" else 100)))
             self.end_headers()
             self.wfile.write(body[: len(body) // 2] if kind == "reset" else body)
@@ -254,7 +261,46 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             else:
                 self.connection.shutdown(socket.SHUT_WR)
             return
+        if path.endswith(".zip"):
+            return self._send_download(req, body, ctype)
         self._send(req, 200, body, ctype, {})
+
+    def _send_download(self, req: Request, body: bytes, ctype: str) -> None:
+        """Files fetched whole (data-set ZIPs): ETag and Last-Modified, 304 for a matching
+        If-None-Match, 206 for `Range: bytes=N-` (with a matching If-Range), 416 past the
+        end; never gzip (byte ranges count the file itself)."""
+        etag = etag_of(body)
+        headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED, "Accept-Ranges": "bytes"}
+        if self.headers.get("If-None-Match") == etag:
+            req.status = 304
+            self.send_response(304)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        m = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range", ""))
+        if_range = self.headers.get("If-Range")
+        status, start = 200, 0
+        if m and (if_range is None or if_range == etag):
+            start = int(m.group(1))
+            if start >= len(body):
+                req.status = 416
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{len(body)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            status = 206
+            headers["Content-Range"] = f"bytes {start}-{len(body) - 1}/{len(body)}"
+        req.status = status
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body) - start))
+        self.end_headers()
+        self.wfile.write(body[start:])
 
     def _send(self, req: Request, status: int, body: bytes, ctype: str, extra: dict) -> None:
         req.status = status
@@ -268,6 +314,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+LAST_MODIFIED = "Tue, 01 Oct 2024 12:00:00 GMT"
+
+
+def etag_of(body: bytes) -> str:
+    import hashlib
+
+    return '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
 
 
 def load_folder(folder: Path) -> dict[str, bytes]:

@@ -592,7 +592,7 @@ ROW_KEYS = [
     "nature_of_ownership", "conversion_or_exercise_price", "exercise_date",
     "expiration_date", "underlying_security_title", "underlying_shares", "underlying_value",
     "timeliness", "equity_swap_involved", "code_meaning", "value", "plan_10b5_1", "late",
-    "joint_filing", "footnotes", "filing_url", "price_range_low", "price_range_high",
+    "joint_filing", "footnotes", "filing_url", "price_range_low", "price_range_high", "source",
 ]  # fmt: skip
 LINE_KEYS = [
     "conversion_or_exercise_price", "expiration_date", "direct_or_indirect",

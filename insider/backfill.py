@@ -1,0 +1,295 @@
+"""`insider backfill`: whole quarters of the SEC's Insider Transactions Data Sets.
+
+import_zip() is the bulk path from Python: one quarter's ZIP into the store, all or
+nothing (datasets.py decodes, bulkstore.py writes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from . import bulkstore, datasets, zipfetch
+from .bulkstore import ImportResult, QuarterRecord
+from .datasets import DatasetError
+from .edgar import Edgar, EdgarError
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def import_zip(
+    db: sqlite_utils.Database,
+    path: str | Path,
+    quarter: str | None = None,
+    *,
+    record: QuarterRecord | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> ImportResult:
+    """Import one quarter's ZIP (all eight members) into `db` in one transaction.
+
+    `quarter` defaults to the one in the file name (2024q3_form345.zip). Raises
+    DatasetError (one line) for anything unreadable; nothing of the quarter is stored then.
+    `progress(stage, n)` gets ('stage:MEMBER', rows read) then ('write', filings written).
+    """
+    path = str(path)
+    if quarter is None:
+        quarter = (record.quarter if record else None) or datasets.quarter_of_name(
+            os.path.basename(path)
+        )
+        if quarter is None:
+            raise DatasetError(
+                f"{path}: cannot tell the quarter from the file name; name it like "
+                "2024q3_form345.zip"
+            )
+    quarter = datasets.parse_quarter(quarter)
+    if record is None:
+        try:
+            size = os.path.getsize(path)
+        except OSError as e:
+            raise DatasetError(f"{path}: {e.strerror}") from None
+        record = QuarterRecord(quarter, sha256_file(path), size)
+    elif record.quarter != quarter:
+        record = QuarterRecord(
+            quarter, record.sha256, record.size, record.url, record.etag, record.last_modified
+        )
+    conn = db.conn
+    # A bigger page cache while the quarter goes in: every index of ownership_rows,
+    # filings and field_footnotes is updated at once (SQLite's default is 2 MB).
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
+    try:
+        return _stage_and_write(db, conn, path, record, progress)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {cache}")
+
+
+CACHE_KIB = 96 * 1024
+
+
+def _stage_and_write(db, conn, path, record, progress) -> ImportResult:
+    with datasets.open_zip(path) as zf:
+        try:
+            conn.execute("BEGIN")  # the TEMP staging tables only: no lock on the database
+            try:
+                datasets.stage(
+                    conn, zf, (lambda m, n: progress(f"stage:{m}", n)) if progress else None
+                )
+            finally:
+                conn.execute("COMMIT")
+            rows = datasets.filings(conn)
+            try:
+                return bulkstore.write_quarter(
+                    db,
+                    rows,
+                    record,
+                    datasets.staged_accessions(conn),
+                    (lambda n: progress("write", n)) if progress else None,
+                )
+            finally:
+                rows.close()
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            datasets.drop_stage(conn)
+
+
+# ---------------------------------------------------------------- quarters wanted
+def quarter_range(first: str, last: str) -> list[str]:
+    a, b = datasets.parse_quarter(first), datasets.parse_quarter(last)
+    if a > b:
+        raise DatasetError(f"{first}..{last}: the first quarter is after the last")
+    out = []
+    y, q = int(a[:4]), int(a[5])
+    while f"{y}q{q}" <= b:
+        out.append(f"{y}q{q}")
+        y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    return out
+
+
+def parse_quarters(specs: list[str]) -> list[str]:
+    """['2024q3', '2023q1..2023q4'] -> the quarters, sorted, once each."""
+    out: set[str] = set()
+    for spec in specs:
+        if ".." in spec:
+            first, _, last = spec.partition("..")
+            out.update(quarter_range(first, last))
+        else:
+            out.add(datasets.parse_quarter(spec))
+    return sorted(out)
+
+
+def parse_since(text: str) -> str:
+    """--since 2024 or 2024q2 -> the first quarter wanted."""
+    t = text.strip()
+    if re.fullmatch(r"\d{4}", t):
+        return f"{t}q1"
+    return datasets.parse_quarter(t)
+
+
+# ---------------------------------------------------------------- the command
+@dataclass
+class Outcome:
+    quarter: str
+    action: str  # 'imported', 'unchanged', 'failed'
+    result: ImportResult | None = None
+    message: str = ""
+
+
+@dataclass
+class BackfillResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    requests: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.action == "failed"]
+
+    def summary(self) -> str:
+        n = {a: sum(o.action == a for o in self.outcomes) for a in ("imported", "unchanged")}
+        filings = sum(o.result.filings for o in self.outcomes if o.result)
+        return (
+            f"{n['imported']} quarters imported ({filings} filings), {n['unchanged']} unchanged,"
+            f" {len(self.failed)} failed; {self.requests} requests in {self.seconds:.1f} s"
+        )
+
+
+# progress(event, quarter, done, total): event 'download' (bytes) or 'import' (filings)
+Events = Callable[[str, str, int, int | None], None]
+
+
+def imported_quarters(db: sqlite_utils.Database) -> dict[str, dict]:
+    cur = db.execute("SELECT quarter, sha256, size, etag, last_modified FROM dataset_quarters")
+    return {r[0]: {"sha256": r[1], "size": r[2], "etag": r[3], "last_modified": r[4]} for r in cur}
+
+
+def run(
+    db: sqlite_utils.Database,
+    edgar: Edgar | None,
+    quarters: list[str] = (),  # type: ignore[assignment]
+    *,
+    since: str | None = None,
+    zips: list[Path] = (),  # type: ignore[assignment]
+    keep_zips: Path | None = None,
+    work_dir: Path | None = None,
+    progress: Events | None = None,
+) -> BackfillResult:
+    """Import quarters: from local ZIPs (`zips`, no network) or from the SEC's landing
+    page through `edgar` (the quarters named, those from `since`, or else every quarter
+    not imported yet). Each quarter all or nothing; a failed quarter does not stop the
+    others (it is reported); RateLimited and Cancelled stop everything."""
+    started = time.monotonic()
+    out = BackfillResult()
+    before = edgar.requests if edgar else 0
+    try:
+        if zips:
+            for z in zips:
+                _local_zip(db, Path(z), out, progress)
+        else:
+            assert edgar is not None
+            _from_edgar(db, edgar, quarters, since, keep_zips, work_dir, out, progress)
+    finally:
+        out.requests = (edgar.requests - before) if edgar else 0
+        out.seconds = time.monotonic() - started
+    return out
+
+
+def _events(progress: Events | None, event: str, quarter: str):
+    if progress is None:
+        return None
+    return lambda done, total=None: progress(event, quarter, done, total)
+
+
+def _import_quarter(db, path: Path, record: QuarterRecord, out: BackfillResult, progress) -> None:
+    rows = _events(progress, "import", record.quarter)
+    try:
+        result = import_zip(
+            db,
+            path,
+            record.quarter,
+            record=record,
+            progress=(lambda stage, n: rows(n)) if rows else None,
+        )
+    except DatasetError as e:
+        out.outcomes.append(Outcome(record.quarter, "failed", message=str(e)))
+        return
+    out.outcomes.append(Outcome(record.quarter, "imported", result))
+
+
+def _local_zip(db, path: Path, out: BackfillResult, progress) -> None:
+    quarter = datasets.quarter_of_name(path.name)
+    if quarter is None:
+        raise DatasetError(
+            f"{path}: cannot tell the quarter from the file name; name it like 2024q3_form345.zip"
+        )
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
+    sha = sha256_file(path)
+    if imported_quarters(db).get(quarter, {}).get("sha256") == sha:
+        out.outcomes.append(Outcome(quarter, "unchanged"))
+        return
+    _import_quarter(db, path, QuarterRecord(quarter, sha, path.stat().st_size), out, progress)
+
+
+def _from_edgar(db, edgar, quarters, since, keep_zips, work_dir, out, progress) -> None:
+    links = zipfetch.fetch_landing(edgar)
+    done = imported_quarters(db)
+    if quarters:
+        missing = [q for q in quarters if q not in links]
+        if missing:
+            raise DatasetError(
+                f"{', '.join(missing)}: not on the SEC's data-set page (it lists "
+                f"{min(links)} to {max(links)})"
+            )
+        wanted = list(quarters)
+    elif since:
+        wanted = [q for q in links if q >= since]
+    else:
+        wanted = [q for q in links if q not in done]
+    folder = keep_zips or work_dir
+    assert folder is not None
+    for quarter in sorted(wanted):
+        path = links[quarter]
+        before = done.get(quarter)
+        dest = folder / path.rsplit("/", 1)[-1]
+        try:
+            got = zipfetch.download(
+                edgar,
+                path,
+                dest,
+                etag=before["etag"] if before else None,
+                last_modified=before["last_modified"] if before else None,
+                progress=_events(progress, "download", quarter),
+            )
+        except (zipfetch.RateLimited, zipfetch.Cancelled):
+            raise
+        except EdgarError as e:
+            out.outcomes.append(Outcome(quarter, "failed", message=str(e)))
+            continue
+        if got.status == "not-modified":
+            out.outcomes.append(Outcome(quarter, "unchanged"))
+            continue
+        assert got.path is not None
+        sha = sha256_file(got.path)
+        if before and before["sha256"] == sha:
+            out.outcomes.append(Outcome(quarter, "unchanged"))
+        else:
+            record = QuarterRecord(
+                quarter, sha, got.size, edgar.url(path), got.etag, got.last_modified
+            )
+            _import_quarter(db, got.path, record, out, progress)
+        if keep_zips is None:
+            got.path.unlink(missing_ok=True)

@@ -1,0 +1,244 @@
+"""The SEC's data-set landing page and quarter ZIPs: links, streaming downloads, resume.
+
+Every request goes through the Edgar client's rate limiter, back-off and User-Agent (one
+budget with sync). A ZIP streams to `DEST.part` in 1 MB pieces (never whole in memory)
+and is renamed to DEST only when complete; an interrupted download resumes from the bytes
+on disk with a Range request (If-Range: the ETag it started with), or restarts when the
+server sends the whole file again. A quarter imported before is asked for conditionally
+(If-None-Match / If-Modified-Since): 304 means unchanged and nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import datasets
+from .edgar import (
+    _RATE_LIMIT_TEXT,
+    Cancelled,
+    Edgar,
+    EdgarError,
+    NotFound,
+    RateLimited,
+    _first_line,
+    _retry_after,
+    _unreachable,
+)
+
+LANDING_PATH = "data-research/sec-markets-data/insider-transactions-data-sets"
+CHUNK = 1 << 20
+_HREF = re.compile(rb"""<a\s[^>]*?href\s*=\s*["']([^"'<>\s]+?_form345\.zip)["']""", re.I)
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9_.\-/]+$")
+
+Progress = Callable[[int, int | None], None]  # bytes so far, total (None: unknown)
+
+
+def landing_links(html: bytes, source: str = "landing page") -> dict[str, str]:
+    """quarter -> path on the host, from every <a href> ending in _form345.zip."""
+    links: dict[str, str] = {}
+    for m in _HREF.finditer(html):
+        href = m.group(1).decode("ascii", "replace")
+        parts = urlsplit(href)
+        if parts.netloc and not (parts.netloc == "sec.gov" or parts.netloc.endswith(".sec.gov")):
+            continue  # a link to another host is not the SEC's data set
+        path = parts.path.lstrip("/")
+        if not path or ".." in path.split("/") or not _SAFE_PATH.match(path):
+            continue
+        quarter = datasets.quarter_of_name(path)
+        if quarter:
+            links.setdefault(quarter, path)
+    if not links:
+        raise EdgarError(f"{source}: no links to quarterly *_form345.zip files on the page")
+    return links
+
+
+def fetch_landing(edgar: Edgar) -> dict[str, str]:
+    try:
+        html = edgar.get(LANDING_PATH)
+    except NotFound:
+        raise EdgarError(
+            f"{edgar.url(LANDING_PATH)}: the data-set landing page is not there"
+        ) from None
+    return landing_links(html, edgar.url(LANDING_PATH))
+
+
+@dataclass
+class Fetched:
+    status: str  # 'downloaded' or 'not-modified'
+    path: Path | None = None
+    size: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    resumed_from: int = 0
+
+
+def download(
+    edgar: Edgar,
+    path: str,
+    dest: Path,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    progress: Progress | None = None,
+) -> Fetched:
+    """Fetch `path` (on the EDGAR host or mirror) to `dest`; conditional when `etag` or
+    `last_modified` (of the copy imported before) is given. One request, plus the retries
+    the rate limit and transient failures call for."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if edgar.folder is not None:
+        return _copy_from_folder(edgar, path, dest, progress)
+    return _download_http(edgar, edgar.url(path), dest, etag, last_modified, progress)
+
+
+def _copy_from_folder(edgar: Edgar, path: str, dest: Path, progress) -> Fetched:
+    assert edgar.folder is not None
+    src = (edgar.folder / path).resolve()
+    if not src.is_relative_to(edgar.folder) or not src.is_file():
+        raise NotFound(f"{edgar.url(path)}: not in the mirror")
+    edgar._count()
+    part = dest.with_name(dest.name + ".part")
+    with open(src, "rb") as fin, open(part, "wb") as fout:
+        shutil.copyfileobj(fin, fout, CHUNK)
+    part.replace(dest)
+    size = dest.stat().st_size
+    if progress:
+        progress(size, size)
+    return Fetched("downloaded", dest, size)
+
+
+def _download_http(edgar, url, dest, etag, last_modified, progress) -> Fetched:
+    import requests
+
+    part = dest.with_name(dest.name + ".part")
+    meta_file = dest.with_name(dest.name + ".part.json")
+    session = edgar._session()
+    transient = limited = 0
+    while True:
+        have = part.stat().st_size if part.exists() else 0
+        part_tag = _read_meta(meta_file) if have else None
+        headers = {"Accept-Encoding": "identity"}  # Range counts bytes of the file itself
+        if have and part_tag:
+            headers["Range"] = f"bytes={have}-"
+            headers["If-Range"] = part_tag
+        elif etag or last_modified:
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+        sent_at = edgar.limiter.acquire()
+        edgar._count()
+        try:
+            resp = session.get(url, headers=headers, timeout=edgar.timeout, stream=True)
+        except requests.RequestException as e:
+            unreachable = _unreachable(e)
+            if unreachable and transient >= 1:
+                raise EdgarError(
+                    f"cannot connect to {urlsplit(url).netloc}: {unreachable}"
+                ) from None
+            transient = _transient(edgar, url, transient, _first_line(e))
+            continue
+        with resp:
+            status = resp.status_code
+            if status == 304:
+                edgar.limiter.succeeded(sent_at)
+                return Fetched("not-modified", None, 0, etag, last_modified)
+            if status in (200, 206):
+                ok = _stream_body(resp, part, meta_file, status, have, progress)
+                if ok is None:  # cut short: resume from what is on disk
+                    transient = _transient(edgar, url, transient, "response cut short")
+                    continue
+                edgar.limiter.succeeded(sent_at)
+                part.replace(dest)
+                meta_file.unlink(missing_ok=True)
+                return Fetched(
+                    "downloaded",
+                    dest,
+                    dest.stat().st_size,
+                    resp.headers.get("ETag"),
+                    resp.headers.get("Last-Modified"),
+                    have if status == 206 else 0,
+                )
+            body = resp.raw.read(8192, decode_content=True) or b""
+            if status == 416:  # the part on disk is not a prefix of the file: restart
+                part.unlink(missing_ok=True)
+                meta_file.unlink(missing_ok=True)
+                transient = _transient(edgar, url, transient, "HTTP 416")
+                continue
+            if status == 429 or (status == 403 and _RATE_LIMIT_TEXT.search(body)):
+                limited += 1
+                if limited > edgar.rate_limit_retries:
+                    raise RateLimited(
+                        f"EDGAR kept refusing requests (HTTP {status}) through "
+                        f"{edgar.rate_limit_retries} back-offs; run the same backfill later"
+                    )
+                edgar.limiter.slow_down(
+                    sent_at,
+                    _retry_after(resp.headers.get("Retry-After")),
+                    edgar.rate_limit_pause,
+                    edgar.rate_limit_cap,
+                )
+                continue
+            if status == 404:
+                raise NotFound(f"{url}: HTTP 404 not found")
+            if status >= 500:
+                transient = _transient(
+                    edgar, url, transient, f"HTTP {status}", resp.headers.get("Retry-After")
+                )
+                continue
+            raise EdgarError(f"{url}: HTTP {status}")
+
+
+def _transient(
+    edgar: Edgar, url: str, attempt: int, why: str, retry_after: str | None = None
+) -> int:
+    attempt += 1
+    if attempt > edgar.retries:
+        raise EdgarError(f"{url}: {why} after {edgar.retries} retries")
+    edgar._wait(attempt, _retry_after(retry_after))
+    return attempt
+
+
+def _stream_body(resp, part: Path, meta_file: Path, status: int, have: int, progress):
+    """Write the body to `part` (appending on 206). True when complete; None when cut."""
+    import requests
+
+    if status == 200:
+        have = 0  # the whole file again: restart
+        tag = resp.headers.get("ETag") or resp.headers.get("Last-Modified")
+        if tag:
+            meta_file.write_text(json.dumps({"if_range": tag}))
+        else:
+            meta_file.unlink(missing_ok=True)
+    length = resp.headers.get("Content-Length")
+    expected = have + int(length) if length and length.isdigit() else None
+    done = have
+    try:
+        with open(part, "ab" if status == 206 else "wb") as f:
+            for chunk in resp.iter_content(CHUNK):
+                if chunk:
+                    f.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, expected)
+    except (requests.RequestException, OSError) as e:
+        if isinstance(e, OSError) and not isinstance(e, ConnectionError):
+            raise EdgarError(f"cannot write {part}: {e.strerror or e}") from None
+        return None
+    except Cancelled:
+        raise
+    if expected is not None and done < expected:
+        return None
+    return True
+
+
+def _read_meta(meta_file: Path) -> str | None:
+    try:
+        return json.loads(meta_file.read_text()).get("if_range")
+    except (OSError, ValueError, AttributeError):
+        return None
