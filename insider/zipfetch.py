@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 from . import datasets
 from .edgar import (
     _RATE_LIMIT_TEXT,
-    Cancelled,
     Edgar,
     EdgarError,
     NotFound,
@@ -218,20 +217,20 @@ def _stream_body(resp, part: Path, meta_file: Path, status: int, have: int, prog
     length = resp.headers.get("Content-Length")
     expected = have + int(length) if length and length.isdigit() else None
     done = have
+    import urllib3
+
     try:
         with open(part, "ab" if status == 206 else "wb") as f:
-            for chunk in resp.iter_content(CHUNK):
-                if chunk:
-                    f.write(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress(done, expected)
-    except (requests.RequestException, OSError) as e:
-        if isinstance(e, OSError) and not isinstance(e, ConnectionError):
-            raise EdgarError(f"cannot write {part}: {e.strerror or e}") from None
-        return None
-    except Cancelled:
-        raise
+            # read1: whatever has arrived, so the bytes before a cut are on disk to resume
+            while chunk := resp.raw.read1(CHUNK):
+                f.write(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, expected)
+    except (requests.RequestException, urllib3.exceptions.HTTPError, ConnectionError):
+        return None  # reset, cut short, timed out: resume from what is on disk
+    except OSError as e:
+        raise EdgarError(f"cannot write {part}: {e.strerror or e}") from None
     if expected is not None and done < expected:
         return None
     return True

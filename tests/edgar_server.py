@@ -18,6 +18,7 @@ Fault kinds (`add_fault(kind, path=glob or None, times=N or None for always, ski
   "reset"      200 and a Content-Length, half the body, then a TCP reset (a .zip: with
                its ETag, so the client can resume with a Range request)
   "truncate"   200 with a Content-Length larger than the body sent, then a clean close
+  "half"       200 with the body's Content-Length, half the body, then a clean close
   "malformed"  200 with half the document (a well-formed HTTP answer of broken XML)
   "slow"       only the extra `delay` seconds
 Any fault can add `delay`. `latency` delays every request; `gzip=True` compresses every
@@ -242,15 +243,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             ctype = "text/html"  # a landing page
         if kind == "malformed":
             return self._send(req, 200, body[: len(body) // 2], ctype, {})
-        if kind in ("reset", "truncate"):
+        if kind in ("reset", "truncate", "half"):
             req.status = 200
             self.send_response(200)
             self.send_header("Content-Type", ctype)
             if path.endswith(".zip"):  # a resumable download: the client may ask the rest
                 self.send_header("ETag", etag_of(body))
-            self.send_header("Content-Length", str(len(body) + (0 if kind == "reset" else 100)))
+            extra_length = 100 if kind == "truncate" else 0
+            self.send_header("Content-Length", str(len(body) + extra_length))
             self.end_headers()
-            self.wfile.write(body[: len(body) // 2] if kind == "reset" else body)
+            self.wfile.write(body if kind == "truncate" else body[: len(body) // 2])
             self.wfile.flush()
             self.close_connection = True
             if kind == "reset":  # RST instead of FIN
