@@ -16,10 +16,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import bulkstore, datasets, zipfetch
+from . import bulkstore, dataset_rows, datasets
 from .bulkstore import ImportResult, QuarterRecord
 from .datasets import DatasetError
-from .edgar import Edgar, EdgarError
+from .edgar import Cancelled, Edgar, EdgarError, RateLimited
+from .edgar import datasetzips as zipfetch
 
 
 def sha256_file(path: str | Path) -> str:
@@ -76,7 +77,7 @@ def import_zip(
         conn.execute(f"PRAGMA cache_size = {cache}")
 
 
-CACHE_KIB = 96 * 1024
+CACHE_KIB = 64 * 1024
 
 
 def _stage_and_write(db, conn, path, record, progress) -> ImportResult:
@@ -89,7 +90,7 @@ def _stage_and_write(db, conn, path, record, progress) -> ImportResult:
                 )
             finally:
                 conn.execute("COMMIT")
-            rows = datasets.filings(conn)
+            rows = dataset_rows.filings(conn)
             try:
                 return bulkstore.write_quarter(
                     db,
@@ -274,7 +275,7 @@ def _from_edgar(db, edgar, quarters, since, keep_zips, work_dir, out, progress) 
                 last_modified=before["last_modified"] if before else None,
                 progress=_events(progress, "download", quarter),
             )
-        except (zipfetch.RateLimited, zipfetch.Cancelled):
+        except (RateLimited, Cancelled):
             raise
         except EdgarError as e:
             out.outcomes.append(Outcome(quarter, "failed", message=str(e)))

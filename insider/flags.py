@@ -25,7 +25,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 
-from .holidays import form4_due_date
+from .holidays import form4_due_date as _form4_due_date
 
 # "10b5-1", "10b5–1", "10b-5-1", "10B5-1(c)"; not "10b-5" alone nor "10b5-12".
 PLAN_RE = re.compile(r"10b\s*-?\s*5\s*[-‐‑‒–—]\s*1(?!\d)", re.I)
@@ -34,6 +34,10 @@ PLAN_RE = re.compile(r"10b\s*-?\s*5\s*[-‐‑‒–—]\s*1(?!\d)", re.I)
 # "were not made pursuant to a Rule 10b5-1 plan" says the opposite: a negation earlier in
 # the same clause cancels the mention.
 _NEGATION_RE = re.compile(r"\b(not|no|neither|nor|without|outside)\b", re.I)
+
+
+# A pure function of the trade date: cached, as a quarter's rows share a few dozen dates.
+form4_due_date = functools.lru_cache(maxsize=4096)(_form4_due_date)
 
 
 @functools.lru_cache(maxsize=8192)  # boilerplate footnotes repeat across filings

@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlite_utils
 
 from . import store
-from .edgar import Edgar
-from .sync import FilingRef, Interrupted, SyncError, SyncResult, _fetch_all, _store_one, parse_cik
+from .edgar import Edgar, FilingRef
+from .sync import Interrupted, SyncError, SyncResult, _fetch_all, _store_one, parse_cik
 
 
 def select(

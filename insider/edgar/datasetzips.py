@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import datasets
-from .edgar import (
+from ..datasets import quarter_of_name
+from .client import (
     _RATE_LIMIT_TEXT,
     Edgar,
     EdgarError,
@@ -49,7 +49,7 @@ def landing_links(html: bytes, source: str = "landing page") -> dict[str, str]:
         path = parts.path.lstrip("/")
         if not path or ".." in path.split("/") or not _SAFE_PATH.match(path):
             continue
-        quarter = datasets.quarter_of_name(path)
+        quarter = quarter_of_name(path)
         if quarter:
             links.setdefault(quarter, path)
     if not links:
