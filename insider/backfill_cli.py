@@ -139,8 +139,9 @@ def backfill(
 
 def _refine(database, client, issuer, owner, since, quiet) -> None:
     from . import refine as rf
+    from .cli import check_date
     from .edgar import EdgarError
-    from .report import ReportError, check_date
+    from .errors import ReportError
     from .sync import Interrupted, SyncError
 
     try:

@@ -79,12 +79,13 @@ def write_quarter(
     with store._transaction(db):
         c = db.conn
         c.execute("PRAGMA defer_foreign_keys = ON")
-        old_keys, old_positions = _remove_quarter(c, tag, result)
+        old_keys, old_positions, old_scopes = _remove_quarter(c, tag, result)
         skip = {
             r[0]
             for r in c.execute(f"SELECT accession FROM filings WHERE accession IN ({skip_sql})")
         }
         accs: list[str] = []
+        stamp = store.now()
         seen_issuers: set = set()
         batch: list[Filing] = []
         values: list[tuple] = []
@@ -96,7 +97,7 @@ def write_quarter(
                 result.skipped += 1
                 continue
             meta = store.FilingMeta(acc, filing_date)
-            values.append(store.filing_values(filing, meta, b"", tag, record.sha256))
+            values.append(store.filing_values(filing, meta, b"", tag, record.sha256, stamp))
             store.child_rows(acc, filing, children)
             batch.append(filing)
             accs.append(acc)
@@ -109,7 +110,7 @@ def write_quarter(
         if progress:
             progress(len(accs))
         result.filings = len(accs)
-        _derive(c, tag, accs, old_keys, old_positions)
+        _derive(c, tag, accs, old_keys, old_positions, old_scopes)
         c.execute(
             "INSERT OR REPLACE INTO dataset_quarters(quarter, url, sha256, size, etag, "
             "last_modified, filings, skipped, rows, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -123,7 +124,7 @@ def write_quarter(
                 result.filings,
                 result.skipped,
                 result.rows,
-                store._now(),
+                store.now(),
             ),
         )
     result.seconds = time.monotonic() - started
@@ -143,16 +144,23 @@ def _flush(
         cik = filing.issuer.cik
         if cik not in seen_issuers:  # one insert per issuer, not per filing
             seen_issuers.add(cik)
-            store._upsert_parties(c, filing)
+            store.upsert_parties(c, filing)
     c.executemany(store.FILING_INSERT, values)
     store.insert_children(c, children)
     return len(children.rows)
 
 
+_NOTED_SCOPES = (
+    "SELECT DISTINCT f.issuer_cik, f.owner_ciks FROM filings f JOIN ownership_rows r "
+    "ON r.accession = f.accession WHERE f.source = ? AND r.nature_footnotes IS NOT NULL"
+)
+
+
 def _remove_quarter(
     c: sqlite3.Connection, tag: str, result: ImportResult
-) -> tuple[set[amend.Key], set[str]]:
+) -> tuple[set[amend.Key], set[str], set[tuple]]:
     """Delete an earlier import of this quarter; return what its removal may change."""
+    scopes = {tuple(r) for r in c.execute(_NOTED_SCOPES, (tag,))}
     keys = {
         (cik, period, amend.base_form(form))
         for cik, period, form in c.execute(
@@ -170,7 +178,7 @@ def _remove_quarter(
         )
     }
     result.replaced = c.execute("DELETE FROM filings WHERE source = ?", (tag,)).rowcount
-    return keys, positions
+    return keys, positions, scopes
 
 
 def _derive(
@@ -179,8 +187,13 @@ def _derive(
     accs: list[str],
     old_keys: set[amend.Key],
     old_positions: set[str],
+    old_scopes: set[tuple],
 ) -> None:
-    """The per-filing derivations of save_filing, once for the whole quarter."""
+    """The per-filing derivations of save_filing, once for the whole quarter, in its order:
+    position keys across each scope with nature footnotes (lines.py), flags, latest names,
+    amendment links, then is_latest of every position touched."""
+    scopes = old_scopes | {tuple(r) for r in c.execute(_NOTED_SCOPES, (tag,))}
+    positions = store.refresh_positions(c, sorted(scopes, key=str)) | old_positions
     flags.refresh(c, accs)
     issuers = [
         r[0]
@@ -198,7 +211,7 @@ def _derive(
         )
     ]
     for i in range(0, max(len(issuers), len(owners)), 500):
-        store._latest_names(c, issuers[i : i + 500], owners[i : i + 500])
+        store.latest_names(c, issuers[i : i + 500], owners[i : i + 500])
     # Amendment groups: only those holding an amendment can link anything.
     keys = {
         (cik, period, amend.base_form(form))
@@ -213,7 +226,6 @@ def _derive(
     }
     keys |= {k for k in old_keys if amend.has_amendment(c, k)}
     amend.relink(c, sorted(keys))
-    positions = set(old_positions)
     positions.update(
         r[0]
         for r in c.execute(

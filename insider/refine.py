@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import store
+from . import lookup
+from .cik import parse_cik
 from .edgar import Edgar, FilingRef
-from .sync import Interrupted, SyncError, SyncResult, _fetch_all, _store_one, parse_cik
+from .sync import Interrupted, SyncError, SyncResult, _fetch_all, _store_one
 
 
 def select(
@@ -28,7 +29,7 @@ def select(
     where = ["f.source <> 'xml'"]
     args: list = []
     if issuer:
-        ciks = store.find_issuer_ciks(db, issuer)
+        ciks = lookup.find_issuer_ciks(db, issuer)
         if not ciks:
             raise SyncError(f"no issuer {issuer!r} in the database")
         where.append(f"f.issuer_cik IN ({','.join('?' * len(ciks))})")

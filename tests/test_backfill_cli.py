@@ -71,7 +71,7 @@ def test_landing_page_then_one_request_per_quarter_then_nothing(tmp_path, edgar_
     assert {r["source"] for r in rows} == {"dataset:2007q2"}
     assert rows[0]["price_per_share"] == "54"
     text = insider("show", "HERZOG", "--db", str(db)).stdout
-    assert "dataset" in text and "rounded to 2 decimals" in text
+    assert "(data set)" in text and "rounded" in " ".join(text.split())
     comp = json.loads(insider("company", "AIV", "--db", str(db), "--json").stdout)
     assert comp["insiders"][0]["sold_value"] == "806651.81"
     # a second run: every quarter on the page is imported, only the page is asked for

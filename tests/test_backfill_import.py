@@ -19,7 +19,7 @@ from datasethelp import (
     make_zip,
 )
 
-from insider import store
+from insider import lookup, store
 from insider.backfill import import_zip
 
 
@@ -93,7 +93,7 @@ def test_herzog_from_the_data_set_answers_like_the_readme(handmade):
     assert q(db, "SELECT roles, officer_title, street2 FROM filing_owners WHERE accession = ?",
              HERZOG_ACC) == [("Officer (Executive Vice President - CFO)",
                               "Executive Vice President - CFO", "SUITE 1100")]  # fmt: skip
-    assert store.find_owner_ciks(db, "herzog") == ["0009999901"]
+    assert lookup.find_owner_ciks(db, "herzog") == ["0009999901"]
 
 
 def test_joint_filing_amendment_flags_and_quoting(handmade):
