@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from . import submission
 from .models import (
     BOOL_FIELDS,
     DATE_FIELDS,
@@ -124,11 +125,18 @@ _OWNER_BOOLS = frozenset({"is_director", "is_officer", "is_ten_percent_owner", "
 
 _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _US_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ACCESSION_RE = re.compile(rb"ACCESSION[ -]NUMBER:\s*(\d{10}-\d{2}-\d{6})")
 _ROOT_OPEN = b"<ownershipDocument"
 _ROOT_CLOSE = b"</ownershipDocument>"
 # How a full EDGAR .txt submission may begin once a PEM header is out of the way.
-_SGML_TAGS = (b"<SEC-DOCUMENT", b"<DOCUMENT", b"<SEC-HEADER", b"<IMS-DOCUMENT", b"<XML>")
+# `<SUBMISSION` is EDGAR's dissemination (.nc) form (submission.py reads its header).
+_SGML_TAGS = (
+    b"<SEC-DOCUMENT",
+    b"<DOCUMENT",
+    b"<SEC-HEADER",
+    b"<IMS-DOCUMENT",
+    b"<XML>",
+    b"<SUBMISSION",
+)
 
 # One parser per thread: building an XMLParser costs about as much as parsing a small
 # filing, and lxml parsers must not be shared between threads. Its configuration never
@@ -166,7 +174,8 @@ def check_size(size: int, source: str | None = None) -> None:
 
 
 def parse_ownership(data: bytes, source: str | None = None) -> Filing:
-    """Parse raw `<ownershipDocument>` XML or a full EDGAR .txt submission.
+    """Parse raw `<ownershipDocument>` XML, a full EDGAR .txt submission or a filing in
+    EDGAR's dissemination (`<SUBMISSION>`, .nc) form.
 
     Raises `ParseError` (one line, with `source` if given) for anything unreadable.
     """
@@ -192,10 +201,7 @@ def parse_ownership(data: bytes, source: str | None = None) -> Filing:
         tag = root.tag
     if tag != "ownershipDocument":
         raise ParseError(f"not an ownership document (root element is <{tag}>)", source)
-    accession = None
-    if sgml:
-        m = _ACCESSION_RE.search(data, 0, 8192)
-        accession = m.group(1).decode() if m else None
+    accession = submission.header(data).accession if sgml else None
     # Nothing below recurses or indexes blindly: any other exception is a bug, and the
     # fuzz test (tests/test_parse_fuzz.py) is there to find it.
     return _filing(root, accession, source)
@@ -229,6 +235,10 @@ def _extract_xml(data: bytes, source: str | None) -> tuple[bytes, bool]:
         if start == -1:
             if head[:1] != b"<":
                 raise ParseError("not XML (does not start with markup)", source)
+            form = submission.header(data).form
+            if form:  # a Form D in dissemination form, a 10-K .txt: say what it is
+                why = f"not an ownership document (a Form {form[:20]!r} submission)"
+                raise ParseError(why, source)
             raise ParseError("not an ownership document (no <ownershipDocument> in it)", source)
         end = data.find(_ROOT_CLOSE, start)
         if end == -1:
