@@ -2,11 +2,20 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# The machine-wide request budget (insider/edgar/budget.py) lives in the user's cache folder:
+# tests (and the processes they start, which inherit the environment) use their own, so a
+# test run neither touches ~/.cache nor shares a budget with another run on the machine.
+if "INSIDER_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["INSIDER_CACHE_DIR"] = tempfile.mkdtemp(prefix="insider-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .budget import machine_budget
+
 SEC_WWW = "https://www.sec.gov"
 SEC_DATA = "https://data.sec.gov"
 MAX_RATE = 10.0
@@ -298,6 +300,9 @@ class Edgar:
         session = self._session()  # set up before taking a slot: the slot is the send time
         while True:
             sent_at = self.limiter.acquire()
+            # ... and a slot of the machine's budget, shared with every insider process.
+            if not machine_budget().acquire(self.stop):
+                raise Cancelled("interrupted")
             self._count()
             try:
                 resp = session.get(url, timeout=self.timeout)
