@@ -109,8 +109,22 @@ def sync(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress; print only failures (for cron).")
     ] = False,
+    all_filers: Annotated[
+        bool,
+        typer.Option("--all", help="Every filer: all Forms 3/4/5 of each day (daily index)."),
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Filings filed from this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Filings filed up to this date (YYYY-MM-DD).")
+    ] = None,
+    forms: Annotated[
+        str | None, typer.Option("--forms", help="With --all: forms to keep, e.g. 3,4,5.")
+    ] = None,
 ) -> None:
-    """Fetch new Form 3/4/5 filings of issuers (or --owner insiders) into the database."""
+    """Fetch new Form 3/4/5 filings of issuers (or --owner insiders, or --all) into the
+    database."""
     import signal
     import sqlite3
 
@@ -118,7 +132,17 @@ def sync(
     from .sync import Interrupted, SyncError
     from .sync import sync as run_sync
 
-    if not targets and not owner and not retry_failed:
+    since_d, until_d = _day_option(since, "--since"), _day_option(until, "--until")
+    if since_d and until_d and since_d > until_d:
+        fail(f"--since {since} is after --until {until}")
+    if all_filers:
+        if targets or owner:
+            fail("--all syncs every filer: give no ticker, CIK or --owner with it")
+        if since_d is None:
+            fail("--all needs --since DATE (e.g. insider sync --all --since 2020-03-18)")
+    elif forms is not None:
+        fail("--forms goes with --all")
+    if not targets and not owner and not retry_failed and not all_filers:
         fail("give a ticker or CIK (e.g. insider sync AIV) or --owner CIK")
     if not rate > 0:
         fail("--rate must be above 0")
@@ -139,14 +163,30 @@ def sync(
     signal.signal(signal.SIGTERM, _term)
     progress, stop = _progress(quiet)
     try:
-        result = run_sync(
-            database,
-            client,
-            targets or [],
-            owners=owner or [],
-            retry_failed=retry_failed,
-            progress=progress,
-        )
+        if all_filers:
+            from .market import parse_forms, sync_days
+
+            assert since_d is not None
+            result = sync_days(
+                database,
+                client,
+                since_d,
+                until_d,
+                forms=parse_forms(forms),
+                retry_failed=retry_failed,
+                progress=progress,
+            )
+        else:
+            result = run_sync(
+                database,
+                client,
+                targets or [],
+                owners=owner or [],
+                retry_failed=retry_failed,
+                progress=progress,
+                since=since_d.isoformat() if since_d else None,
+                until=until_d.isoformat() if until_d else None,
+            )
     except (Interrupted, KeyboardInterrupt) as e:
         stop()
         _discard_if_empty(database, db, fresh)
@@ -177,8 +217,23 @@ def sync(
         err(f"insider: unknown ticker {target!r}: not in EDGAR's company_tickers.json{hint}")
     if result.unknown:
         _discard_if_empty(database, db, fresh)
-    if result.failed or result.unknown:
+    missing = getattr(result, "missing_days", [])
+    for day, reason in missing:
+        err(f"  no daily index for business day {day}: {reason}")
+    if result.failed or result.unknown or missing:
         raise typer.Exit(1)
+
+
+def _day_option(value: str | None, option: str):
+    """A YYYY-MM-DD option as a date (None when not given); a bad one is a one-line error."""
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"{option} {value!r}: give a date as YYYY-MM-DD")
 
 
 def _discard_if_empty(database, path: Path, fresh: bool) -> None:

@@ -207,6 +207,13 @@ def parse_ownership(data: bytes, source: str | None = None) -> Filing:
     return _filing(root, accession, source)
 
 
+def ownership_xml(data: bytes) -> bytes:
+    """The ownership XML inside a .txt or .nc submission (the document itself otherwise):
+    what the store keeps of a filing fetched as a whole submission. Call it on data that
+    `parse_ownership` accepted."""
+    return _extract_xml(data, None)[0]
+
+
 def _extract_xml(data: bytes, source: str | None) -> tuple[bytes, bool]:
     """The XML to parse, and whether it came out of an SGML (.txt) submission.
 

@@ -138,8 +138,11 @@ def _refresh_tickers(db: sqlite_utils.Database, edgar: Edgar) -> None:
 
 
 # -- filing lists ---------------------------------------------------------------------------
-def list_filings(edgar: Edgar, cik: str, *, owner: bool = False) -> list[FilingRef]:
-    """Every Form 3/4/5 (+/A) in the CIK's submissions: recent and each older page."""
+def list_filings(
+    edgar: Edgar, cik: str, *, owner: bool = False, since: str | None = None
+) -> list[FilingRef]:
+    """Every Form 3/4/5 (+/A) in the CIK's submissions: recent and each older page (an
+    older page whose last filing date is before `since` is not asked for)."""
     try:
         sub = edgar.submissions(cik)
     except NotFound:
@@ -148,12 +151,20 @@ def list_filings(edgar: Edgar, cik: str, *, owner: bool = False) -> list[FilingR
         raise SyncError(f"submissions of CIK {cik} are not an EDGAR submissions document")
     issuer = None if owner else cik
     refs = list(filing_refs(recent_block(sub), cik, issuer))
-    for name in older_pages(sub):
+    for name in older_pages(sub, since):
         try:
             refs.extend(filing_refs(edgar.submissions_page(name), cik, issuer))
         except NotFound:
             raise SyncError(f"older submissions page {name} of CIK {cik} not found") from None
     return refs
+
+
+def _in_dates(day: str | None, since: str | None, until: str | None) -> bool:
+    if not since and not until:
+        return True
+    if not day:
+        return False  # undated: outside any window asked for
+    return (not since or day >= since) and (not until or day <= until)
 
 
 def _unique_sorted(refs: Iterable[FilingRef]) -> list[FilingRef]:
@@ -189,10 +200,15 @@ def _fetch(edgar: Edgar, ref: FilingRef) -> tuple[bytes, str, bool]:
 
 
 def _fetch_all(
-    edgar: Edgar, refs: list[FilingRef], workers: int, ahead: int
-) -> Iterator[tuple[FilingRef, Any]]:
+    edgar: Edgar,
+    refs: list[Any],
+    workers: int,
+    ahead: int,
+    fetch: Callable[[Edgar, Any], Any] | None = None,
+) -> Iterator[tuple[Any, Any]]:
     """Yield (ref, (raw, url, fallback) | EdgarError) in the order of `refs`.
 
+    `fetch(edgar, ref)` is `_fetch` unless given (market.py fetches index entries).
     `workers` daemon threads fetch; at most `ahead` filings are fetched ahead of the one
     being stored, so memory stays flat however many filings there are. Daemon threads: a
     Ctrl-C never waits for a request in flight.
@@ -210,7 +226,7 @@ def _fetch_all(
                 return
             i, ref = item
             try:
-                out: Any = _fetch(edgar, ref)
+                out: Any = (fetch or _fetch)(edgar, ref)
             except Cancelled:
                 return
             except EdgarError as e:
@@ -262,8 +278,11 @@ def sync(
     workers: int = 8,
     ahead: int | None = None,
     progress: Progress | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> SyncResult:
-    """Sync issuers (`targets`: tickers or CIKs) and reporting owners (`owners`: CIKs).
+    """Sync issuers (`targets`: tickers or CIKs) and reporting owners (`owners`: CIKs),
+    only filings filed from `since` to `until` (YYYY-MM-DD) when given.
 
     With `retry_failed`, filings that failed before are fetched again; with it and no
     targets, every recorded failure is retried (their CIKs' lists are read again for the
@@ -313,8 +332,8 @@ def sync(
     for cik, owner in lists:
         if progress:
             progress(0, 0, f"listing filings of {names.get(cik, f'CIK {cik}')}")
-        refs.extend(list_filings(edgar, cik, owner=owner))
-    refs = _unique_sorted(refs)
+        refs.extend(list_filings(edgar, cik, owner=owner, since=since))
+    refs = _unique_sorted(r for r in refs if _in_dates(r.filing_date, since, until))
     # A filing held only from a data set is fetched: its XML replaces the rounded copy.
     known = store.known_accessions(db, (r.accession for r in refs))
     todo = []

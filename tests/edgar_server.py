@@ -36,7 +36,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -66,6 +66,7 @@ class Request:
     status: int = 0
     fault: str | None = None
     done: float = 0.0  # time.monotonic() when the answer was sent (or cut)
+    query: str = ""  # the query string, if any
 
 
 @dataclass
@@ -99,6 +100,9 @@ class EdgarServer:
         self.latency = latency
         self.gzip = gzip
         self.faults: list[Fault] = []
+        # path -> handler(query) -> (status, body, content type): answers built per request
+        # (the latest-filings feed, which depends on its query and grows between polls).
+        self.routes: dict[str, Callable[[str], tuple[int, bytes, str]]] = {}
         self._requests: list[Request] = []
         self._lock = threading.Lock()
         self._server: http.server.ThreadingHTTPServer | None = None
@@ -212,8 +216,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         srv = self.server_obj
         t = time.monotonic()
-        path = urlsplit(self.path).path.lstrip("/")
+        parts = urlsplit(self.path)
+        path = parts.path.lstrip("/")
         req = Request(t, "GET", path, dict(self.headers.items()), self.client_address)
+        req.query = parts.query
         srv._record(req)  # at arrival; status and done are filled in below
         fault = srv._pick_fault(path)
         req.fault = fault.kind if fault else None
@@ -233,6 +239,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(req, 403, body, "text/html", extra)
         if kind in ("429", "500", "503"):
             return self._send(req, int(kind), f"<h1>{kind}</h1>".encode(), "text/html", extra)
+        route = srv.routes.get(path)
+        if route is not None and kind is None:
+            status, body, ctype = route(req.query)
+            return self._send(req, status, body, ctype, {})
         body = srv.files.get(path)
         if kind == "404" or body is None:
             return self._send(req, 404, b"<h1>Not Found</h1>", "text/html", {})

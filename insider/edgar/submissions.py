@@ -72,8 +72,15 @@ def recent_block(submissions: dict[str, Any]) -> Any:
     return (submissions.get("filings") or {}).get("recent") or {}
 
 
-def older_pages(submissions: dict[str, Any]) -> list[str]:
-    """Names of the older pages listed in `filings.files[]`, in order."""
+def older_pages(submissions: dict[str, Any], since: str | None = None) -> list[str]:
+    """Names of the older pages listed in `filings.files[]`, in order; with `since`
+    (YYYY-MM-DD), not those whose last filing (`filingTo`) is older."""
     pages = (submissions.get("filings") or {}).get("files") or []
-    names = [p.get("name") if isinstance(p, dict) else None for p in pages]
-    return [n for n in names if n]
+    names = []
+    for p in pages:
+        if not isinstance(p, dict) or not p.get("name"):
+            continue
+        if since and str(p.get("filingTo") or "9999") < since:
+            continue
+        names.append(p["name"])
+    return names
