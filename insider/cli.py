@@ -253,6 +253,120 @@ def _discard_if_empty(database, path: Path, fresh: bool) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+@app.command()
+def watch(
+    db: DbOpt = Path("insider.db"),
+    edgar: EdgarOpt = None,
+    interval: Annotated[
+        float, typer.Option("--interval", help="Seconds between polls (at least 10).")
+    ] = 60.0,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Also alert on filings since this date (YYYY-MM-DD)."),
+    ] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", help="Only these transaction codes, e.g. P,S.")
+    ] = None,
+    min_value: Annotated[
+        str | None, typer.Option("--min-value", help="Only trades worth at least this ($).")
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="director, officer, ceo, cfo or ten-percent (comma list)."),
+    ] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", help="Issuer ticker or CIK.")] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Reporting owner CIK or name words.")
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="One JSON object per alert and line.")
+    ] = False,
+    exec_cmd: Annotated[
+        str | None,
+        typer.Option("--exec", help="Run this command per alert, its JSON on stdin."),
+    ] = None,
+    exec_timeout: Annotated[
+        float, typer.Option("--exec-timeout", help="Seconds before --exec is killed.")
+    ] = 30.0,
+    polls: Annotated[
+        int | None, typer.Option("--polls", help="Stop after this many polls (scripts).")
+    ] = None,
+    user_agent: Annotated[
+        str | None, typer.Option("--user-agent", help="'Name email' sent to EDGAR.")
+    ] = None,
+) -> None:
+    """Poll EDGAR's latest filings, store new Forms 3/4/5, print one line per matching
+    transaction (Ctrl-C stops between filings)."""
+    import signal
+    import threading
+    from decimal import Decimal, InvalidOperation
+
+    from .alerts import AlertFilter
+    from .edgar import Edgar, EdgarError, user_agent_from_env
+    from .roles import parse_roles
+    from .watch import MIN_INTERVAL, Watch, WatchConfig
+
+    if not interval >= MIN_INTERVAL:
+        fail(f"--interval {interval:g}: at least {MIN_INTERVAL:g} seconds (EDGAR fair access)")
+    if exec_timeout <= 0:
+        fail("--exec-timeout must be above 0")
+    if polls is not None and polls < 1:
+        fail("--polls must be 1 or more")
+    since_d = _day_option(since, "--since")
+    value = None
+    if min_value is not None:
+        try:
+            value = Decimal(min_value.replace(",", "").replace("$", "").strip())
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value < 0:
+            fail(f"--min-value {min_value!r}: give an amount in dollars, e.g. 100000")
+    try:
+        roles = parse_roles(role)
+    except ValueError as e:
+        fail(f"--role: {e}")
+    codes = frozenset(c.strip().upper() for c in (code or "").split(",") if c.strip())
+    from .codes import CODES
+
+    unknown = sorted(c for c in codes if c not in CODES)
+    if unknown:
+        fail(f"--code: unknown transaction code {', '.join(unknown)}")
+    flt = AlertFilter(codes, value, roles, issuer, owner)
+    try:
+        client = Edgar(edgar, user_agent_from_env(user_agent))
+    except EdgarError as e:
+        fail(str(e))
+    if client.folder is not None:
+        client.close()
+        fail("watch polls EDGAR's live feed: --edgar must be sec.gov or an http(s) URL")
+    database = _open_db(db)
+    stop = threading.Event()
+
+    def _stop(signum, frame):
+        if stop.is_set():  # a second Ctrl-C: stop now
+            raise KeyboardInterrupt
+        stop.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    cfg = WatchConfig(interval, since_d, flt, json_out, exec_cmd, exec_timeout, polls=polls)
+    try:
+        w = Watch(database, client, cfg, stop=stop)
+        stats = w.run()
+    except KeyboardInterrupt:
+        fail("interrupted; every filing stored so far is kept", 130)
+    except EdgarError as e:
+        fail(str(e))
+    finally:
+        client.close()
+    err(
+        f"insider: watch stopped after {stats.polls} polls: {stats.new} new filings, "
+        f"{stats.alerts} alerts, {stats.requests} requests"
+    )
+    if stop.is_set():
+        raise typer.Exit(0)
+
+
 SinceOpt = Annotated[
     str | None, typer.Option("--since", help="From this date on (YYYY-MM-DD or YYYY).")
 ]

@@ -87,7 +87,7 @@ def _status(e: EdgarError) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _fetch_entry(edgar: Edgar, e: daily_index.IndexEntry) -> tuple[bytes, str, bool]:
+def _fetch_entry(edgar: Edgar, e: Any) -> tuple[bytes, str, bool]:
     return edgar.get(e.path), edgar.url(e.path), False
 
 
@@ -198,10 +198,11 @@ def _store_entry(
     db: sqlite_utils.Database,
     edgar: Edgar,
     result: MarketResult,
-    e: daily_index.IndexEntry,
+    e: Any,
     outcome: Any,
 ) -> bool:
-    """Parse and store one fetched submission; False (recorded as a failure) if it cannot."""
+    """Parse and store one fetched submission (`e`: an index or feed entry, with
+    `accession` and `path`); False (recorded as a failure) if it cannot."""
     url = edgar.url(e.path)
     if isinstance(outcome, EdgarError):
         return _fail(db, result, e, url, str(outcome))
@@ -213,7 +214,8 @@ def _store_entry(
     except Exception as err:  # the parser's bug must not stop the other filings
         return _fail(db, result, e, url, f"parse error: {type(err).__name__}: {err}")
     head = submission.header(raw)
-    meta = store.FilingMeta(e.accession, e.date_filed, head.acceptance_datetime, url)
+    filed = getattr(e, "date_filed", None) or head.filing_date  # the feed gives no date
+    meta = store.FilingMeta(e.accession, filed, head.acceptance_datetime, url)
     try:
         store.save_filing(db, filing, meta, ownership_xml(raw))
     except (sqlite3.IntegrityError, OverflowError, ValueError) as err:
@@ -222,7 +224,7 @@ def _store_entry(
     return True
 
 
-def _fail(db, result: MarketResult, e: daily_index.IndexEntry, url: str, reason: str) -> bool:
+def _fail(db, result: MarketResult, e: Any, url: str, reason: str) -> bool:
     store.record_failure(db, e.accession, None, url, reason)
     result.failed += 1
     result.failures.append((e.accession, reason))
