@@ -27,8 +27,8 @@ from typing import Any
 
 import sqlite_utils
 
-from . import daily_index, store, submission
-from .edgar import Edgar, EdgarError, NotFound
+from . import store, submission
+from .edgar import Edgar, EdgarError, NotFound, daily_index
 from .holidays import is_business_day
 from .parse import ParseError, ownership_xml, parse_ownership
 from .sync import SyncError, SyncResult, _fetch_all

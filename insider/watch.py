@@ -31,8 +31,8 @@ from typing import Any, TextIO
 
 import sqlite_utils
 
-from . import alerts, feed, market, store
-from .edgar import Edgar, EdgarError
+from . import alerts, market, store
+from .edgar import Edgar, EdgarError, feed
 from .market import ALL_FORMS, MarketResult
 from .sync import _fetch_all
 

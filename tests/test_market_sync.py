@@ -15,8 +15,8 @@ from conftest import FIXTURES
 from edgar_server import IssuerSpec, build_mirror
 from market_mirror import Market, index_path
 
-from insider import daily_index, store
-from insider.edgar import Edgar
+from insider import store
+from insider.edgar import Edgar, daily_index
 from insider.market import parse_forms, sync_days
 from insider.sync import SyncError, sync
 

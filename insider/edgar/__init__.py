@@ -1,7 +1,8 @@
 """EDGAR: fetching (`client`: HTTP or a mirror folder, fair-access rate limit, back-off)
 and decoding EDGAR's own formats (`submissions`: the submissions JSON, `archive`: filing
-folders and `index.json`, `tickers`: `company_tickers.json`). Nothing here parses a filing
-or touches the database."""
+folders and `index.json`, `tickers`: `company_tickers.json`, `daily_index`: the daily
+form index, `feed`: the latest-filings Atom feed; `budget`: the machine-wide request
+budget the client draws on). Nothing here parses a filing or touches the database."""
 
 from .archive import archive_path, pick_document, raw_document_name
 from .client import (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .submission import to_utc
+from ..submission import to_utc
 
 FEED_MAX = 5100
 PAGE_SIZES = (10, 20, 40, 80, 100)
