@@ -300,9 +300,13 @@ class Edgar:
         session = self._session()  # set up before taking a slot: the slot is the send time
         while True:
             sent_at = self.limiter.acquire()
-            # ... and a slot of the machine's budget, shared with every insider process.
+            # ... and a slot of the machine's budget, shared with every insider process
+            # (edgar/budget.py). A "slow down" pause that began while this thread waited
+            # for it holds this request back too: the slots are spent, nothing is sent.
             if not machine_budget().acquire(self.stop):
                 raise Cancelled("interrupted")
+            if self.limiter.clock() < self.limiter.paused_until:
+                continue
             self._count()
             try:
                 resp = session.get(url, timeout=self.timeout)
