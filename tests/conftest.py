@@ -17,6 +17,13 @@ if "INSIDER_CACHE_DIR" not in os.environ:
 
     os.environ["INSIDER_CACHE_DIR"] = tempfile.mkdtemp(prefix="insider-test-cache-")
 
+
+@pytest.fixture(autouse=True)
+def _own_request_budget(monkeypatch, tmp_path_factory):
+    """Each test its own budget file: requests of the previous test (within the last
+    second) must not delay this one's, which would upset the timing tests."""
+    monkeypatch.setenv("INSIDER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 MIRROR = FIXTURES / "edgar"
