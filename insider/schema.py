@@ -266,11 +266,18 @@ FTS_NAMES = ("owners_fts", "issuers_fts")
 
 # Tables that are no migrated data (created IF NOT EXISTS on every writable open by
 # db.ensure_db_shape; new storage of later features goes here, not in a version bump).
+# insider watch's state (issue 11): the last filing handled, the floor, a pending day.
+WATCH_STATE = """CREATE TABLE IF NOT EXISTS watch_state (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)"""
 SHAPE_TABLES: list[str] = [
     """CREATE TABLE IF NOT EXISTS insider_shape (
     part TEXT PRIMARY KEY,
     hash TEXT NOT NULL
 )""",
+    WATCH_STATE,
 ]
 
 # version -> (statements taking version-1 to version, re-derive from raw XML afterwards)

@@ -295,6 +295,15 @@ OBJECTS: dict[str, dict[str, Any]] = {
         part="tables, codes, views or fts. Primary key.",
         hash="Hash of that part's definition.",
     ),
+    "watch_state": _table(
+        "What insider watch has handled, so a restart neither repeats nor misses a filing "
+        "(name/value pairs; created without a schema version bump).",
+        name="last_seen (acceptance time, UTC, of the newest filing handled), "
+        "last_accession, floor (nothing accepted before it is new: when the watch began or "
+        "--since), pending_day (a day whose daily index is read once it exists). Primary key.",
+        value="The value (text).",
+        updated_at="When it was last written (UTC).",
+    ),
     "owners_fts": _table(
         "Full-text index (SQLite FTS5) of owners.name, kept in sync by triggers; rowid = "
         "owners.rowid. Query: owners_fts MATCH '\"herzog\"*'.",

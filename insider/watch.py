@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 import sqlite_utils
 
-from . import alerts, market, store
+from . import alerts, market, schema, store
 from .edgar import Edgar, EdgarError, feed
 from .market import ALL_FORMS, MarketResult
 from .sync import _fetch_all
@@ -39,12 +39,6 @@ from .sync import _fetch_all
 MIN_INTERVAL = 10.0
 DEFAULT_INTERVAL = 60.0
 OVERLAP = timedelta(minutes=10)
-
-STATE_DDL = """CREATE TABLE IF NOT EXISTS watch_state (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-)"""
 
 
 @dataclass
@@ -103,8 +97,8 @@ class Watch:
         self.stats = WatchStats()
         self.runner = alerts.Runner(cfg.exec_cmd, cfg.exec_timeout) if cfg.exec_cmd else None
         self.failed_before = {f["accession"] for f in store.failures(db)}
-        with store._transaction(db):
-            db.conn.execute(STATE_DDL)
+        with store._transaction(db):  # store.connect made it; a caller's own connection too
+            db.conn.execute(schema.WATCH_STATE)
 
     # -- state ------------------------------------------------------------------------------
     def state(self) -> dict[str, str]:

@@ -24,6 +24,7 @@ def _own_request_budget(monkeypatch, tmp_path_factory):
     second) must not delay this one's, which would upset the timing tests."""
     monkeypatch.setenv("INSIDER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 MIRROR = FIXTURES / "edgar"
