@@ -583,7 +583,7 @@ def _output(rep, fmt: Output, no_footnotes: bool, kind: str, **kw) -> None:
 
 @app.command()
 def parse(
-    file: Annotated[Path, typer.Argument(help="Ownership XML or full EDGAR .txt submission.")],
+    file: Annotated[Path, typer.Argument(help="Ownership XML, full EDGAR .txt submission or .nc (<SUBMISSION>) filing.")],
     json_out: JsonOpt = False,
 ) -> None:
     """Parse one local ownership document and print it."""

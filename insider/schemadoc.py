@@ -121,7 +121,8 @@ OBJECTS: dict[str, dict[str, Any]] = {
         accession=_ACC + " Primary key.",
         form="documentType: 3, 4, 5, 3/A, 4/A or 5/A.",
         filing_date="Date EDGAR gave the filing (from the filing list).",
-        acceptance_datetime="EDGAR acceptance time, UTC (from the filing list).",
+        acceptance_datetime="EDGAR acceptance time, UTC (from the filing list, or from the "
+        "header of the full .txt submission for sync --all and watch).",
         period_of_report="periodOfReport: date of the earliest transaction reported.",
         date_of_original_submission="Amendments: filing date of the filing being amended.",
         issuer_cik="CIK of the company (references issuers.cik).",
@@ -137,8 +138,9 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "stored (see docs/schema.md, Amendments).",
         superseded_by="Accession of the latest amendment of this filing, when one is stored.",
         url="Where the raw XML was fetched from.",
-        raw_xml="The ownership XML exactly as fetched, zlib-compressed (store.raw_xml()); "
-        "empty (0 bytes) for a filing stored from a data set.",
+        raw_xml="The ownership XML exactly as fetched (of a full .txt submission, as sync "
+        "--all and watch fetch it: the <XML> block inside), zlib-compressed "
+        "(store.raw_xml()); empty (0 bytes) for a filing stored from a data set.",
         parser_version="insider version whose parser produced the derived rows.",
         stored_at="When the raw XML was stored (UTC).",
         issuer_name="issuerName as filed on this filing.",
