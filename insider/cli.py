@@ -583,7 +583,9 @@ def _output(rep, fmt: Output, no_footnotes: bool, kind: str, **kw) -> None:
 
 @app.command()
 def parse(
-    file: Annotated[Path, typer.Argument(help="Ownership XML, full EDGAR .txt submission or .nc (<SUBMISSION>) filing.")],
+    file: Annotated[
+        Path, typer.Argument(help="Ownership XML, EDGAR .txt submission or .nc filing.")
+    ],
     json_out: JsonOpt = False,
 ) -> None:
     """Parse one local ownership document and print it."""
