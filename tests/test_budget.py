@@ -140,3 +140,18 @@ def test_two_processes_together_stay_within_ten_per_second(edgar_server, tmp_pat
     srv.reset_log()
     _run_two(srv.url, paths, (str(tmp_path / "a"), str(tmp_path / "b")))
     assert srv.max_in_window(1.0) > 10
+
+
+@pytest.mark.slow
+def test_a_second_process_started_right_after_the_first_waits_its_turn(edgar_server, tmp_path):
+    m = build_mirror([IssuerSpec(1000001, "ACME", n=12)])
+    paths = sorted(k for k in m.files if k.startswith("Archives/"))
+    srv = edgar_server(m)
+    env = {**os.environ, "INSIDER_CACHE_DIR": str(tmp_path / "shared")}
+    for _ in range(2):  # one after the other, as `insider sync A; insider sync B` would
+        p = subprocess.run(
+            [sys.executable, "-c", _CHILD, srv.url, *paths], env=env, capture_output=True, text=True
+        )
+        assert p.returncode == 0, p.stderr
+    assert srv.count("Archives/*") == 24
+    assert srv.max_in_window(1.0) <= 10
