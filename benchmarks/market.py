@@ -18,7 +18,7 @@ waits `latency` seconds before every answer, playing EDGAR with tests/market_mir
    at most the interval + 2 s).
 4. watch memory: a watch process polls 1,000 times (interval 0 through the Python API,
    type 4 only: one request per poll, so the 10/s limit sets the pace) while the feed
-   grows by a filing a second; its RSS after 10, 100, 500 and 1,000 polls.
+   grows by a filing every 5 s; its RSS after 10, 100, 500 and 1,000 polls.
 
 The budget file (edgar/budget.py) of every process started here is in a temporary folder.
 """
@@ -210,7 +210,7 @@ for i in range(1, polls + 1):
 
 
 def bench_rss(polls: int, latency: float) -> None:
-    print(f"### watch memory over {polls} polls (feed grows by a filing a second)\n")
+    print(f"### watch memory over {polls} polls (feed grows by a filing every 5 s)\n")
     m = Market()
     base = datetime(2025, 12, 12, 9, 0, tzinfo=ET)
     for k in range(20):
@@ -221,9 +221,9 @@ def bench_rss(polls: int, latency: float) -> None:
 
     def grow() -> None:
         k = 0
-        while not stop.wait(1.0):
+        while not stop.wait(5.0):
             k += 1
-            m.publish(m.make(base.date(), "4", accepted=base + timedelta(minutes=5, seconds=k)))
+            m.publish(m.make(base.date(), "4", accepted=base + timedelta(minutes=5, seconds=5 * k)))
             del m.filings[:-5]  # the mirror itself must not be what grows
 
     threading.Thread(target=grow, daemon=True).start()

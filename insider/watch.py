@@ -38,7 +38,7 @@ from .sync import _fetch_all
 
 MIN_INTERVAL = 10.0
 DEFAULT_INTERVAL = 60.0
-OVERLAP = timedelta(minutes=10)
+OVERLAP = timedelta(minutes=3)
 
 
 @dataclass
