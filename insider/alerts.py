@@ -131,7 +131,7 @@ def to_json(alert: dict[str, Any]) -> str:
 def to_line(alert: dict[str, Any], accepted: str | None = None) -> str:
     """`P  ACME (0001234567)  DOE JANE [Director, CEO]  A 1,000 Common Stock @ $54.00 = $54,000.00
     2020-03-17  0001234567-20-000001` — one line, escaped for the terminal."""
-    from .render import fmt_money, fmt_num
+    from .cells import fmt_cents, fmt_money, fmt_num
 
     iss = alert["issuer"]
     own = alert["owner"]
@@ -142,7 +142,7 @@ def to_line(alert: dict[str, Any], accepted: str | None = None) -> str:
     if price is not None:
         amount += f" @ {fmt_money(price)}"
     if alert["value"] is not None:
-        amount += f" = {fmt_money(alert['value'])}"
+        amount += f" = {fmt_cents(alert['value'])}"
     parts = [
         alert["code"] or "?",
         f"{iss['ticker'] or '-'} {iss['name'] or ''} ({iss['cik']})",
