@@ -2,7 +2,7 @@
 one terminal line or one JSON object each, and the `--exec` hand-off.
 
 An alert is one transaction row (Table I or II; holdings are not trades) of a newly stored
-filing. Its JSON has the keys of `insider show --json` rows (report.public_row, one home)
+filing. Its JSON has the keys of `insider show --json` rows (sections.public_row, one home)
 plus `security_title`, `table`, `issuer {cik, name, ticker}`, `owner {cik, name, roles,
 officer_title}` (the first reporting owner that matches the filters) and `owners[]` (all
 of them, for joint filings). Filed text reaches the terminal only through
@@ -21,22 +21,11 @@ from decimal import Decimal
 from typing import Any
 
 from . import roles as roles_mod
+from .amounts import row_value
 from .export import to_jsonable
-from .report import ROW_COLS, fetch_rows, public_row, row_value
+from .queries import filing_owner_rows, filing_transactions
 from .sanitize import terminal_line
-
-_ROWS_SQL = f"""
-SELECT {ROW_COLS}
-FROM ownership_rows r
-JOIN filings f ON f.accession = r.accession
-LEFT JOIN issuers i ON i.cik = f.issuer_cik
-WHERE r.accession = ? AND r.kind = 'transaction'
-ORDER BY r.row_num
-"""
-_OWNERS_SQL = (
-    "SELECT owner_cik, name, roles, officer_title, is_director, is_officer, "
-    "is_ten_percent_owner FROM filing_owners WHERE accession = ? ORDER BY position"
-)
+from .sections import public_row
 
 
 @dataclass(frozen=True)
@@ -87,14 +76,12 @@ class AlertFilter:
 
 def alerts_for(db: Any, accession: str, flt: AlertFilter) -> list[dict[str, Any]]:
     """The alerts of one stored filing, in row order."""
-    cur = db.execute(_OWNERS_SQL, (accession,))
-    cols = [d[0] for d in cur.description]
-    owners = [dict(zip(cols, t, strict=True)) for t in cur.fetchall()]
+    owners = filing_owner_rows(db, accession)
     matching = [o for o in owners if flt.owner_ok(o)]
     if not matching:
         return []
     out = []
-    for r in fetch_rows(db, _ROWS_SQL, [accession]):
+    for r in filing_transactions(db, accession):
         if not flt.row_ok(r):
             continue
         out.append(

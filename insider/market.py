@@ -67,8 +67,8 @@ class MarketResult(SyncResult):
     bad_lines: int = 0
     stopped: bool = False
 
-    def summary(self) -> str:
-        line = f"{self.days} daily indexes read; " + super().summary()
+    def summary(self, retry_option: str | None = None) -> str:
+        line = f"{self.days} daily indexes read; " + super().summary(retry_option)
         if self.quiet_days:
             line += f"; {self.quiet_days} holidays without an index"
         if self.pending_days:

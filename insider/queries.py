@@ -159,6 +159,35 @@ def issuer_rows(db, issuer_cik: str) -> list[dict[str, Any]]:
     )
 
 
+def filing_transactions(db, accession: str) -> list[dict[str, Any]]:
+    """The transaction rows of one filing, in filed order (insider watch's alerts)."""
+    return _rows(
+        db,
+        f"SELECT {_ROW_COLS} FROM filings f JOIN ownership_rows r ON r.accession = f.accession "
+        "LEFT JOIN issuers i ON i.cik = f.issuer_cik "
+        "WHERE f.accession = ? AND r.kind = 'transaction' ORDER BY r.row_num",
+        [accession],
+    )
+
+
+def filing_owner_rows(db, accession: str) -> list[dict[str, Any]]:
+    """The reporting owners of one filing with their relationship boxes, in filed order."""
+    cur = db.execute(
+        "SELECT owner_cik, name, roles, officer_title, is_director, is_officer, "
+        "is_ten_percent_owner FROM filing_owners WHERE accession = ? ORDER BY position",
+        (accession,),
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, t, strict=True)) for t in cur.fetchall()]
+
+
+def acceptance_time(db, accession: str) -> str | None:
+    row = db.execute(
+        "SELECT acceptance_datetime FROM filings WHERE accession = ?", (accession,)
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _rows(db, sql: str, params: list) -> list[dict[str, Any]]:
     cur = db.execute(sql, params)
     cols = [d[0] for d in cur.description]

@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 import sqlite_utils
 
-from . import alerts, market, schema, store
+from . import alerts, market, queries, schema, store
 from .edgar import Edgar, EdgarError, feed
 from .market import ALL_FORMS, MarketResult
 from .sync import _fetch_all
@@ -310,10 +310,7 @@ class Watch:
     # -- alerts ---------------------------------------------------------------------------
     def _alert(self, accession: str, accepted: str | None = None) -> None:
         if accepted is None:
-            row = self.db.execute(
-                "SELECT acceptance_datetime FROM filings WHERE accession = ?", (accession,)
-            ).fetchone()
-            accepted = row[0] if row else None
+            accepted = queries.acceptance_time(self.db, accession)
         for a in alerts.alerts_for(self.db, accession, self.cfg.filter):
             self.stats.alerts += 1
             if self.cfg.json:

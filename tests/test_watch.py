@@ -108,7 +108,7 @@ def test_feed_grows_between_polls_alerts_once_each(db, edgar_server):
 
 
 def test_json_lines_have_show_row_keys_plus_owner_and_issuer(db, edgar_server):
-    from insider.report import _PUBLIC
+    from insider.sections import _PUBLIC
 
     m = Market()
     m.publish(m.make(D2, "4", accepted=at(D2, 9, 0)))
