@@ -122,6 +122,10 @@ def sync(
     forms: Annotated[
         str | None, typer.Option("--forms", help="With --all: forms to keep, e.g. 3,4,5.")
     ] = None,
+    refine: Annotated[
+        bool,
+        typer.Option("--refine", help="With --all: replace data-set filings by their XML."),
+    ] = False,
 ) -> None:
     """Fetch new Form 3/4/5 filings of issuers (or --owner insiders, or --all) into the
     database."""
@@ -140,8 +144,8 @@ def sync(
             fail("--all syncs every filer: give no ticker, CIK or --owner with it")
         if since_d is None:
             fail("--all needs --since DATE (e.g. insider sync --all --since 2020-03-18)")
-    elif forms is not None:
-        fail("--forms goes with --all")
+    elif forms is not None or refine:
+        fail(f"{'--forms' if forms is not None else '--refine'} goes with --all")
     if not targets and not owner and not retry_failed and not all_filers:
         fail("give a ticker or CIK (e.g. insider sync AIV) or --owner CIK")
     if not rate > 0:
@@ -174,6 +178,7 @@ def sync(
                 until_d,
                 forms=parse_forms(forms),
                 retry_failed=retry_failed,
+                refine=refine,
                 progress=progress,
             )
         else:

@@ -2,8 +2,9 @@
 
 Requests, in order, per day: the day's form index (one), then one per new filing: the full
 submission `.txt` the index names, parsed from the XML inside it, its acceptance time read
-from its header. Stored accessions (from XML or from a data set) and filings that failed
-before (unless `retry_failed`) cost no request. Days are done oldest first and each day's
+from its header. Stored accessions (from XML or from a data set; with `refine`, data-set
+ones are fetched and replaced by their XML) and filings that failed before (unless
+`retry_failed`) cost no request. Days are done oldest first and each day's
 originals before its amendments, so an amendment is stored after what it amends.
 
 Weekends are never asked for (EDGAR disseminates nothing then). A 403/404 for a holiday is
@@ -66,9 +67,12 @@ class MarketResult(SyncResult):
     pending_days: list[str] = field(default_factory=list)  # today / future: not built yet
     bad_lines: int = 0
     stopped: bool = False
+    refinable: int = 0  # with refine: data-set filings of these days fetched as XML
 
     def summary(self, retry_option: str | None = None) -> str:
         line = f"{self.days} daily indexes read; " + super().summary(retry_option)
+        if self.refinable:
+            line += f"; {self.refinable} of them replaced data-set copies (--refine)"
         if self.quiet_days:
             line += f"; {self.quiet_days} holidays without an index"
         if self.pending_days:
@@ -99,6 +103,7 @@ def sync_days(
     *,
     forms: frozenset[str] = ALL_FORMS,
     retry_failed: bool = False,
+    refine: bool = False,
     workers: int = 8,
     progress: Progress | None = None,
     on_stored: Callable[[str], None] | None = None,
@@ -136,7 +141,12 @@ def sync_days(
             if entries is None:
                 continue
             wanted = daily_index.ownership_entries(entries, forms)
-            known = store.known_accessions(db, (e.accession for e in wanted))
+            accs = [e.accession for e in wanted]
+            # Stored from a data set counts as stored, unless asked to refine: then its
+            # .txt replaces the rounded copy (store.save_filing, refine.py's path too).
+            known = store.known_accessions(db, accs, any_source=not refine)
+            if refine:
+                result.refinable += len(store.known_accessions(db, accs, any_source=True) - known)
             todo = []
             for e in wanted:
                 if e.accession in known:

@@ -80,9 +80,13 @@ class FilingMeta:
     url: str | None = None
 
 
-def known_accessions(db: sqlite_utils.Database, accessions: Iterable[str]) -> set[str]:
+def known_accessions(
+    db: sqlite_utils.Database, accessions: Iterable[str], *, any_source: bool = False
+) -> set[str]:
     """The accessions already stored from their XML. One held only from a data set
-    (filings.source 'dataset:...') is not known: a sync fetches its XML to replace it."""
+    (filings.source 'dataset:...') is not known: a sync fetches its XML to replace it.
+    With `any_source`, data-set ones count as known too (sync --all without --refine)."""
+    source = "" if any_source else " AND source = 'xml'"
     wanted = list(accessions)
     found: set[str] = set()
     for i in range(0, len(wanted), 500):
@@ -91,7 +95,7 @@ def known_accessions(db: sqlite_utils.Database, accessions: Iterable[str]) -> se
         found.update(
             r[0]
             for r in db.execute(
-                f"SELECT accession FROM filings WHERE accession IN ({marks}) AND source = 'xml'",
+                f"SELECT accession FROM filings WHERE accession IN ({marks}){source}",
                 chunk,
             )
         )

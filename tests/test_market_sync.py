@@ -9,6 +9,7 @@ import sys
 import threading
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
@@ -245,7 +246,7 @@ def test_forms_filter(db, edgar_server):
 # -- the command line ----------------------------------------------------------------------
 def _cli(*args: str, db=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "insider.cli", *args, *(("--db", str(db)) if db else ())],
+        [str(Path(sys.executable).parent / "insider"), *args, *(("--db", str(db)) if db else ())],
         capture_output=True,
         text=True,
         timeout=120,
@@ -293,6 +294,7 @@ def test_cli_sync_all(tmp_path, edgar_server):
         (("sync", "--all", "--since", "2020-13-01"), "--since '2020-13-01': give a date"),
         (("sync", "AIV", "--all", "--since", "2020-03-18"), "give no ticker"),
         (("sync", "AIV", "--forms", "4"), "--forms goes with --all"),
+        (("sync", "AIV", "--refine"), "--refine goes with --all"),
         (("sync", "--all", "--since", "2020-03-18", "--forms", "8-K"), "--forms '8-K'"),
         (("sync", "--all", "--since", "2020-03-19", "--until", "2020-03-18"), "is after --until"),
     ],
@@ -317,3 +319,34 @@ def test_sync_ticker_since_limits_history_and_skips_older_pages(db, edgar_server
     assert len(pages) < 5
     r2 = sync(db, client(srv), ["ACME"], since=dates[0], until=dates[2])
     assert r2.new == 3
+
+
+def test_data_set_filings_are_skipped_unless_refined(db, edgar_server, tmp_path):
+    from datasethelp import HANDMADE_Q, HERZOG_ACC, make_zip
+
+    from insider.backfill import import_zip
+
+    import_zip(db, make_zip(HANDMADE_Q, tmp_path / "2007q2_form345.zip"))
+    src = db.execute("SELECT source FROM filings WHERE accession = ?", (HERZOG_ACC,)).fetchone()
+    assert src == ("dataset:2007q2",)
+    day = date(2007, 5, 14)  # Herzog's Form 4 was filed that day (the data set says so)
+    m = Market()
+    herzog = (FIXTURES / "handmade" / "aiv-herzog-form4-2007-05-14.xml").read_bytes()
+    f = m.make(day, "4", xml=herzog, issuer=(922864, "AIMCO", "AIV"), accession=HERZOG_ACC)
+    m.list_in_index(f)
+    other = m.make(day, "4")
+    m.list_in_index(other)
+    m.write_index(day)
+    srv = edgar_server(m.files)
+    r = sync_days(db, client(srv), day, day, today=date(2026, 1, 2))
+    assert (r.new, r.skipped) == (1, 1)  # the data-set filing counts as stored
+    assert not any(HERZOG_ACC in p for p in srv.paths())
+    srv.reset_log()
+    r = sync_days(db, client(srv), day, day, today=date(2026, 1, 2), refine=True)
+    assert (r.new, r.skipped, r.refinable) == (1, 1, 1)
+    assert [p for p in srv.paths() if p.endswith(".txt")] == [f.txt_path]
+    src, raw = db.execute(
+        "SELECT source, length(raw_xml) FROM filings WHERE accession = ?", (HERZOG_ACC,)
+    ).fetchone()
+    assert src == "xml" and raw > 0
+    assert "replaced data-set copies (--refine)" in r.summary()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
@@ -82,14 +83,16 @@ def test_real_form_d_is_refused_with_one_line():
 
 def test_cli_parse_reads_nc_and_refuses_form_d():
     ok = subprocess.run(
-        [sys.executable, "-m", "insider.cli", "parse", str(ONE_LINE), "--json"],
+        [str(Path(sys.executable).parent / "insider"), "parse", str(ONE_LINE), "--json"],
         capture_output=True,
         text=True,
     )
     assert ok.returncode == 0, ok.stderr
     assert '"issuer"' in ok.stdout and "Scarpelli Michael" in ok.stdout
     bad = subprocess.run(
-        [sys.executable, "-m", "insider.cli", "parse", str(FORM_D)], capture_output=True, text=True
+        [str(Path(sys.executable).parent / "insider"), "parse", str(FORM_D)],
+        capture_output=True,
+        text=True,
     )
     assert bad.returncode == 1
     assert bad.stdout == ""

@@ -13,6 +13,7 @@ import sys
 import time
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from market_mirror import ET, FEED, Market, purchase_xml
@@ -340,7 +341,7 @@ def test_roles():
 # -- the command line ----------------------------------------------------------------------
 def _cli(*args, **kw):
     return subprocess.run(
-        [sys.executable, "-m", "insider.cli", *args],
+        [str(Path(sys.executable).parent / "insider"), *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -401,9 +402,7 @@ def test_cli_sigterm_and_sigint_stop_cleanly(tmp_path, edgar_server):
     for sig in (signal.SIGTERM, signal.SIGINT):
         p = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "insider.cli",
+                str(Path(sys.executable).parent / "insider"),
                 "watch",
                 "--db",
                 str(tmp_path / "w.db"),
