@@ -114,6 +114,16 @@ class RateLimiter:
                     return now
                 self.cond.wait(self.window - (now - self.stamps[0]))
 
+    def release(self, stamp: float) -> None:
+        """Give back a slot taken at `stamp` that was not used (the machine budget had none
+        free at that instant): a slot must stand for a request actually sent then."""
+        with self.cond:
+            try:
+                self.stamps.remove(stamp)
+            except ValueError:
+                return
+            self.cond.notify_all()
+
     def wake(self) -> None:
         with self.cond:
             self.cond.notify_all()
@@ -300,12 +310,15 @@ class Edgar:
         session = self._session()  # set up before taking a slot: the slot is the send time
         while True:
             sent_at = self.limiter.acquire()
-            # ... and a slot of the machine's budget, shared with every insider process
-            # (edgar/budget.py). A "slow down" pause that began while this thread waited
-            # for it holds this request back too: the slots are spent, nothing is sent.
-            if not machine_budget().acquire(self.stop):
-                raise Cancelled("interrupted")
-            if self.limiter.clock() < self.limiter.paused_until:
+            # ... and, at the same instant, a slot of the machine's budget, shared with
+            # every insider process (edgar/budget.py). When it has none free, the process
+            # slot is given back and both are taken again later: a slot taken long before
+            # its request is sent would let requests bunch up at the server.
+            wait = machine_budget().try_take()
+            if wait:
+                self.limiter.release(sent_at)
+                if self.stop.wait(wait):
+                    raise Cancelled("interrupted")
                 continue
             self._count()
             try:
