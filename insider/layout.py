@@ -58,15 +58,36 @@ def is_wide(console: Console) -> bool:
     return console.width >= WIDE_FROM
 
 
-def print_grid(console: Console, build: Callable[[bool], Grid]) -> None:
-    """Print the table `build(compact)` describes in the layout the terminal allows."""
-    if is_wide(console):
+def print_grid(
+    console: Console, build: Callable[[bool], Grid], compact: bool | None = None
+) -> None:
+    """Print the table `build(compact)` describes in the layout the terminal allows (or
+    the one `compact` imposes: see `choose_compact`)."""
+    if compact is None:
+        compact = not is_wide(console)
+    if not compact:
         grid = build(False)
-        widths = fit_widths(grid, console.width - (3 * len(grid.columns) - 1))
+        widths = fit_widths(grid, _wide_room(console, grid))
         if widths is not None:
             _print_wide(console, grid, widths)
             return
     _print_compact(console, build(True))
+
+
+def _wide_room(console: Console, grid: Grid) -> int:
+    return console.width - (3 * len(grid.columns) - 1)  # rules and padding
+
+
+def choose_compact(console: Console, builds: Iterable[Callable[[bool], Grid]]) -> bool:
+    """One layout for a whole report: compact when the terminal is narrow or when any of
+    its tables would not fit the wide layout (a report mixing both reads badly)."""
+    if not is_wide(console):
+        return True
+    for build in builds:
+        grid = build(False)
+        if fit_widths(grid, _wide_room(console, grid)) is None:
+            return True
+    return False
 
 
 WORD_FLOOR = 11  # a word without digits may fold inside once it is longer than this

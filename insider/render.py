@@ -23,7 +23,7 @@ from .cells import (
     plural,
 )
 from .export import dumps, to_jsonable  # noqa: F401  (re-exported: parse --json uses them)
-from .layout import is_wide, paragraph, print_grid
+from .layout import choose_compact, paragraph, print_grid
 from .render_company import render_company  # noqa: F401  (re-exported for callers)
 from .render_filing import render_filing  # noqa: F401  (re-exported for callers)
 from .rowtable import DATASET_LEGEND, is_dataset, row_grid
@@ -106,7 +106,8 @@ def render_owner(
             0,
         )
         return
-    if is_wide(console):
+    compact = _choose_compact(console, report, footnotes)
+    if not compact:
         legend = "Columns 10b5-1 and Late: y = yes, n = no, blank = unknown."
     else:
         rows = [r for i in report["issuers"] for sec in i["securities"] for r in sec["rows"]]
@@ -119,7 +120,7 @@ def render_owner(
     notes = Notes() if footnotes else None
     for iss in report["issuers"]:
         for sec in iss["securities"]:
-            _render_security(console, iss, sec, notes, timeline, flt)
+            _render_security(console, iss, sec, notes, timeline, flt, compact)
     n = report.get("consistency_breaks", 0)
     if n:
         paragraph(
@@ -133,6 +134,23 @@ def render_owner(
         )
 
 
+def _choose_compact(console: Console, report: dict[str, Any], footnotes: bool) -> bool:
+    """One layout for the whole report (see layout.choose_compact), tried with markers
+    numbered as the real pass will number them."""
+    scratch = Notes() if footnotes else None
+
+    def build(sec: dict[str, Any]):
+        def grid(c: bool):
+            for r in sec["rows"]:
+                marks(scratch, r["accession"], r["footnotes"].get("security_title"))
+            return row_grid(sec["rows"], scratch, sec["table"] == "II", c)
+
+        return grid
+
+    secs = [sec for iss in report["issuers"] for sec in iss["securities"] if sec["rows"]]
+    return choose_compact(console, (build(sec) for sec in secs))
+
+
 def _render_security(
     console: Console,
     iss: dict[str, Any],
@@ -140,6 +158,7 @@ def _render_security(
     notes: Notes | None,
     timeline: bool,
     flt: dict[str, Any] | None = None,
+    compact: bool | None = None,
 ) -> None:
     who = iss["issuer_ticker"] or iss["issuer_cik"]
     derivative = sec["table"] == "II"
@@ -154,7 +173,7 @@ def _render_security(
             head.append("".join(seen), style="cyan")
         head.append(f" (Table {sec['table']})", style="bold")
         paragraph(console, head, 0)
-        print_grid(console, lambda compact: row_grid(sec["rows"], notes, derivative, compact))
+        print_grid(console, lambda c: row_grid(sec["rows"], notes, derivative, c), compact)
     else:
         head.append(f" (Table {sec['table']})")
         head.stylize("italic")

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .cells import Notes, describe_filters, fmt_cents, fmt_num, plural
-from .layout import Column, Grid, paragraph, print_grid
+from .layout import Column, Grid, choose_compact, paragraph, print_grid
 from .rowtable import row_grid
 from .sanitize import terminal_data
 
@@ -87,11 +87,22 @@ def render_company(report: dict[str, Any], console: Console, footnotes: bool = T
         paragraph(console, f"Filters: {'; '.join(active)}")
     traders = [p for p in report["insiders"] if p["purchases"] or p["sales"]]
     quiet = [p for p in report["insiders"] if not (p["purchases"] or p["sales"])]
+    rows = report["last_transactions"]
+    late = report["late_filings"]
+    scratch = Notes() if footnotes else None
+    compact = choose_compact(  # one layout for the whole report
+        console,
+        [
+            lambda c: insiders_grid(traders, c),
+            lambda c: row_grid(rows, scratch, False, c, security=True, owners=True),
+            lambda c: row_grid(late, scratch, False, c, security=True, owners=True),
+        ],
+    )
     paragraph(
         console, Text("Insiders (open-market purchases P and sales S of Table I)", style="bold"), 0
     )
     if traders:
-        print_grid(console, lambda compact: insiders_grid(traders, compact))
+        print_grid(console, lambda c: insiders_grid(traders, c), compact)
     else:
         paragraph(console, f"None: {describe_filters({**flt, 'codes': ['P', 'S']})}.")
     if quiet:
@@ -100,10 +111,10 @@ def render_company(report: dict[str, Any], console: Console, footnotes: bool = T
         )
         paragraph(console, f"Without open-market trades in these dates: {names}.")
     notes = Notes() if footnotes else None
-    rows = report["last_transactions"]
     console.print()
     if rows:
-        _company_rows(console, f"Last {len(rows)} transactions (newest first)", rows, notes)
+        title = f"Last {len(rows)} transactions (newest first)"
+        _company_rows(console, title, rows, notes, compact)
     elif active:
         paragraph(console, f"Transactions: {describe_filters(flt)}.", 0)
     console.print()
@@ -124,11 +135,10 @@ def render_company(report: dict[str, Any], console: Console, footnotes: bool = T
             "Cluster buys: none (no 3 insiders bought in the open market within 10 days)",
             0,
         )
-    late = report["late_filings"]
     unknown = report["unknown_lateness_rows"]
     if late:
         console.print()
-        _company_rows(console, "Late filers (rows flagged late)", late, notes)
+        _company_rows(console, "Late filers (rows flagged late)", late, notes, compact)
     else:
         paragraph(
             console,
@@ -141,10 +151,15 @@ def render_company(report: dict[str, Any], console: Console, footnotes: bool = T
 
 
 def _company_rows(
-    console: Console, title: str, rows: list[dict[str, Any]], notes: Notes | None
+    console: Console,
+    title: str,
+    rows: list[dict[str, Any]],
+    notes: Notes | None,
+    compact: bool | None = None,
 ) -> None:
     paragraph(console, Text(title, style="bold"), 0)
     print_grid(
         console,
-        lambda compact: row_grid(rows, notes, False, compact, security=True, owners=True),
+        lambda c: row_grid(rows, notes, False, c, security=True, owners=True),
+        compact,
     )

@@ -68,6 +68,9 @@ def _check(out: str, width: int, figures: set[str], what: str) -> None:
     wide = [ln for ln in lines if cell_len(ln) > width]
     assert not wide, f"{what} at {width}: {len(wide)} lines too wide, e.g. {wide[0]!r}"
     assert "…" not in out
+    # One layout per report: ruled tables (wide) or a rule under each header (compact).
+    wide, compact = "┏" in out, any(ln.startswith("─") for ln in lines)
+    assert not (wide and compact), f"{what} at {width}: wide and compact tables mixed"
     for fig in figures:
         assert any(fig in ln for ln in lines), f"{what} at {width}: {fig} not whole on a line"
     # No number broken at a line end ("59," then "361").
