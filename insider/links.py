@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .cik import parse_cik
+
 _ACCESSION = re.compile(r"^\d{10}-\d{2}-\d{6}$")
 
 SEC_ARCHIVES = "https://www.sec.gov/Archives/edgar/data"
@@ -17,9 +19,7 @@ def filing_url(cik: str | int | None, accession: str | None) -> str | None:
     """The filing's index page on sec.gov, e.g.
     https://www.sec.gov/Archives/edgar/data/922864/000999990107000001/0009999901-07-000001-index.htm;
     None when the CIK or the accession is not well formed."""
-    if cik is None or accession is None or not _ACCESSION.match(accession):
+    number = parse_cik(cik)  # the one CIK parser (cik.py)
+    if number is None or accession is None or not _ACCESSION.match(accession):
         return None
-    text = str(cik).strip()
-    if not text.isdigit() or len(text) > 10 or int(text) == 0:
-        return None
-    return f"{SEC_ARCHIVES}/{int(text)}/{accession.replace('-', '')}/{accession}-index.htm"
+    return f"{SEC_ARCHIVES}/{int(number)}/{accession.replace('-', '')}/{accession}-index.htm"
