@@ -270,7 +270,7 @@ def _print_compact(console: Console, grid: Grid) -> None:
         if kind == "row":
             emit(item)  # type: ignore[arg-type]
         else:
-            paragraph(console, item, indent=0, hang=2, width=max(total, 20))  # type: ignore[arg-type]
+            paragraph(console, item, indent=0, hang=2)  # type: ignore[arg-type]
 
 
 def paragraph(
