@@ -95,6 +95,11 @@ def relink(conn: sqlite3.Connection, keys: Iterable[Key | None], reset: bool = T
 
 
 def _relink_key(conn: sqlite3.Connection, key: Key, reset: bool) -> None:
+    """Recompute the links of one group key: match each amendment to its original, order
+    the chains, mark superseded filings and rows (the rules in the module docstring).
+
+    One function on purpose: the steps share the group's rows and in-memory chains, and
+    the rules read top to bottom in the order the docstring gives them."""
     issuer, period, base = key
     rows = conn.execute(
         "SELECT accession, form, filing_date, acceptance_datetime, "

@@ -4,8 +4,8 @@ The rows are the ones `store.save_filing` writes for an XML filing (store.child_
 rule for owners, roles, position keys, nature footnotes and footnote links), inserted in
 batches; the derivations that save_filing runs per filing run once per quarter here, over
 the quarter's filings: flags (flags.refresh), amendment links (amend.relink, only for
-groups that hold an amendment), latest names, and `is_latest` (store.refresh_latest, for
-the positions the quarter touched).
+groups that hold an amendment), latest names, position keys and `is_latest`
+(positions.refresh_positions and refresh_latest, for the positions the quarter touched).
 
 All or nothing: a quarter is committed whole with its `dataset_quarters` record, or not at
 all (an error, Ctrl-C or kill -9 leaves the database as it was before the quarter).
@@ -25,6 +25,7 @@ import sqlite_utils
 
 from . import amend, flags, store
 from .models import Filing
+from .positions import refresh_latest, refresh_positions
 
 BATCH = 2000  # filings per executemany round: big enough to amortise, small for memory
 
@@ -193,7 +194,7 @@ def _derive(
     position keys across each scope with nature footnotes (lines.py), flags, latest names,
     amendment links, then is_latest of every position touched."""
     scopes = old_scopes | {tuple(r) for r in c.execute(_NOTED_SCOPES, (tag,))}
-    positions = store.refresh_positions(c, sorted(scopes, key=str)) | old_positions
+    positions = refresh_positions(c, sorted(scopes, key=str)) | old_positions
     flags.refresh(c, accs)
     issuers = [
         r[0]
@@ -244,4 +245,4 @@ def _derive(
                 (issuer, period, base, base + "/A"),
             )
         )
-    store.refresh_latest(c, positions)
+    refresh_latest(c, positions)

@@ -45,6 +45,33 @@ def build_company_report(
     """The company report from the issuer's current rows within the dates
     (queries.issuer_rows), the owners of each filing (queries.co_owners) and every owner of
     its live filings (queries.issuer_filing_owners)."""
+    txns = [r for r in rows if r["kind"] == "transaction" and flt.code_ok(r)]
+    recent = txns[-last:] if last > 0 else []
+    recent.reverse()
+    return {
+        "issuer": issuer,
+        "filters": flt.as_dict(),
+        "insiders": _insiders(rows, owners_of, filing_owners, flt),
+        "last_transactions": [_company_row(r, owners_of) for r in recent],
+        "cluster_buys": cluster_buys(rows, owners_of),
+        "late_filings": [
+            _company_row(r, owners_of) for r in rows if r["late"] == 1 and flt.code_ok(r)
+        ],
+        "unknown_lateness_rows": sum(
+            1 for r in rows if r["kind"] == "transaction" and r["late"] is None
+        ),
+    }
+
+
+def _insiders(
+    rows: list[dict[str, Any]],
+    owners_of: dict[str, list[dict[str, str]]],
+    filing_owners: list[tuple],
+    flt: Filters,
+) -> list[dict[str, Any]]:
+    """One entry per owner: latest roles, filings, open-market buys and sells (Table I
+    P and S), net; with dates given, only owners with rows in them. (Two loops over the
+    same people; the second builds the JSON object key by key.)"""
     people: dict[str, dict[str, Any]] = {}
     for fo in filing_owners:
         cik, name, roles, fdate, acc, oname = fo
@@ -99,22 +126,7 @@ def build_company_report(
             }
         )
     insiders.sort(key=lambda p: (p["net_value"], p["owner_name"] or ""))
-    txns = [r for r in rows if r["kind"] == "transaction" and flt.code_ok(r)]
-    recent = txns[-last:] if last > 0 else []
-    recent.reverse()
-    return {
-        "issuer": issuer,
-        "filters": flt.as_dict(),
-        "insiders": insiders,
-        "last_transactions": [_company_row(r, owners_of) for r in recent],
-        "cluster_buys": cluster_buys(rows, owners_of),
-        "late_filings": [
-            _company_row(r, owners_of) for r in rows if r["late"] == 1 and flt.code_ok(r)
-        ],
-        "unknown_lateness_rows": sum(
-            1 for r in rows if r["kind"] == "transaction" and r["late"] is None
-        ),
-    }
+    return insiders
 
 
 def _company_row(r: dict[str, Any], owners_of: dict[str, list]) -> dict[str, Any]:
@@ -137,7 +149,8 @@ def _day(text: str | None) -> date | None:
 def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list[dict[str, Any]]:
     """Runs of open-market purchases (code P, Table I) in which at least 3 distinct insiders
     bought within 10 calendar days (first to last buy of a window at most 9 days apart).
-    Overlapping windows merge into one cluster. Owners of one joint filing count as one."""
+    Overlapping windows merge into one cluster. Owners of one joint filing count as one.
+    (One function: buys, buyers and windows are three short steps over the same lists.)"""
     buys = []
     days = []
     for r in rows:

@@ -59,6 +59,8 @@ def refresh(conn: sqlite3.Connection, accessions: Sequence[str]) -> None:
 
 
 def _refresh(conn: sqlite3.Connection, accs: list[str]) -> None:
+    """Recompute late and 10b5-1 flags of the rows of these filings. One pass over the
+    rows on purpose: both flags read the same filing facts and footnotes per row."""
     marks = ",".join("?" * len(accs))
     filings = {
         r[0]: r[1:]

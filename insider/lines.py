@@ -16,7 +16,7 @@ reports (positions, timeline, chain check):
   between filings does not split one line in two.
 
 The result depends only on the set of rows in a scope, never on the order filings
-arrived in: the store recomputes a scope's keys after each write (store.refresh_positions).
+arrived in: the store recomputes a scope's keys after each write (positions.refresh_positions).
 """
 
 from __future__ import annotations

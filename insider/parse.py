@@ -457,6 +457,8 @@ def _footnote_text(el: etree._Element) -> str:
 
 
 def _filing(root: etree._Element, accession: str | None, source: str | None) -> Filing:
+    """The Filing of an <ownershipDocument>: one walk over its children, in document
+    order (kept as one loop: the parser's speed on big documents depends on it)."""
     top: dict[str, str | None] = {}
     issuer = Issuer(None, None, None)
     owners: list[ReportingOwner] = []

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import amend, flags, store
+from . import amend, flags, positions, store
 from .db import transaction
 from .parse import ParseError, parse_ownership
 from .store import conn_of
@@ -103,8 +103,8 @@ def rederive_all(c: sqlite3.Connection, progress: Progress | None = None) -> Rep
             progress(n, total)
     store.latest_names(c, None, None)
     amend.relink_all(c)
-    store.refresh_positions(c, None)
-    store.refresh_latest(c, None)
+    positions.refresh_positions(c, None)
+    positions.refresh_latest(c, None)
     c.execute("INSERT INTO owners_fts(owners_fts) VALUES ('rebuild')")
     c.execute("INSERT INTO issuers_fts(issuers_fts) VALUES ('rebuild')")
     result.seconds = time.monotonic() - started

@@ -6,6 +6,7 @@ written by any earlier insider can be brought forward (tests/test_store_schema.p
 every path). Views, the code table and the full-text indexes are not versioned data:
 db.ensure_db_shape recreates them whenever their definition changes.
 docs/schema.md describes every table, view and column (tests compare it with a real file).
+Its length is SQL text: each frozen migration keeps its DDL as shipped.
 """
 
 from __future__ import annotations
@@ -327,104 +328,96 @@ LIVE_FILING = (
     "(f.superseded_by IS NULL OR EXISTS (SELECT 1 FROM ownership_rows lr "
     f"WHERE lr.accession = f.accession AND {current('lr')}))"
 )
-# The columns every transaction-like view starts with, in this order.
-COMMON_COLUMNS: tuple[str, ...] = (
-    "accession",
-    "filing_date",
-    "transaction_date",
-    "issuer_cik",
-    "issuer_ticker",
-    "owner_cik",
-    "owner_name",
-    "owner_roles",
-    "security_title",
-    "code",
-    "code_meaning",
-    "shares",
-    "price_per_share",
-    "value",
-    "acquired_disposed",
-    "shares_owned_following",
-    "direct_or_indirect",
-    "footnotes",
-)
-
-# One row per row of a filing (see docs/schema.md, joint filings). Owners come from the
-# filing's denormalised owner columns (one join, no per-row subquery); the footnote texts
-# are an index lookup on the field_footnotes primary key that SQLite only runs for rows
-# (and queries) that use the column.
-_ROW_COLUMNS = f"""
-    r.accession,
-    f.filing_date,
-    r.transaction_date,
-    f.issuer_cik,
-    i.ticker AS issuer_ticker,
-    f.owner_ciks AS owner_cik,
-    f.owner_names AS owner_name,
-    f.owner_roles AS owner_roles,
-    r.security_title,
-    r.code,
-    tc.meaning AS code_meaning,
-    r.shares,
-    r.price_per_share,
-    {VALUE_SQL} AS value,
-    r.acquired_disposed,
-    r.shares_owned_following,
-    r.direct_or_indirect,
-    (SELECT group_concat(x.note, char(10)) FROM (
+# The columns of the transaction-like views as (name, SQL expression), in order: the one
+# source of the views' SQL, of COMMON_COLUMNS and of the documented column lists
+# (schemadoc.py). One row per row of a filing (see docs/schema.md, joint filings). Owners
+# come from the filing's denormalised owner columns (one join, no per-row subquery); the
+# footnote texts are an index lookup on the field_footnotes primary key that SQLite only
+# runs for rows (and queries) that use the column.
+_FOOTNOTES_SQL = """(SELECT group_concat(x.note, char(10)) FROM (
         SELECT ff.field || ' [' || ff.footnote_id || ']: ' || coalesce(fn.text, '') AS note
         FROM field_footnotes ff
         LEFT JOIN footnotes fn ON fn.accession = ff.accession AND fn.footnote_id = ff.footnote_id
         WHERE ff.accession = r.accession AND ff.row_num = r.row_num
-        ORDER BY ff.field, ff.position) x) AS footnotes,
-"""
+        ORDER BY ff.field, ff.position) x)"""
+_COMMON = (
+    ("accession", "r.accession"),
+    ("filing_date", "f.filing_date"),
+    ("transaction_date", "r.transaction_date"),
+    ("issuer_cik", "f.issuer_cik"),
+    ("issuer_ticker", "i.ticker"),
+    ("owner_cik", "f.owner_ciks"),
+    ("owner_name", "f.owner_names"),
+    ("owner_roles", "f.owner_roles"),
+    ("security_title", "r.security_title"),
+    ("code", "r.code"),
+    ("code_meaning", "tc.meaning"),
+    ("shares", "r.shares"),
+    ("price_per_share", "r.price_per_share"),
+    ("value", VALUE_SQL),
+    ("acquired_disposed", "r.acquired_disposed"),
+    ("shares_owned_following", "r.shares_owned_following"),
+    ("direct_or_indirect", "r.direct_or_indirect"),
+    ("footnotes", _FOOTNOTES_SQL),
+)
+# The columns every transaction-like view starts with, in this order.
+COMMON_COLUMNS: tuple[str, ...] = tuple(name for name, _ in _COMMON)
 
-_TXN_EXTRAS = """
-    f.form,
-    r.form_table,
-    r.row_num,
-    i.name AS issuer_name,
-    f.owner_count,
-    f.period_of_report,
-    r.deemed_execution_date,
-    r.timeliness,
-    r.total_value,
-    r.value_owned_following,
-    r.nature_of_ownership,
-    r.conversion_or_exercise_price,
-    r.exercise_date,
-    r.expiration_date,
-    r.underlying_security_title,
-    r.underlying_shares,
-    r.underlying_value,
-    r.late,
-    r.due_date,
-    r.late_source,
-    r.plan_10b5_1,
-    r.plan_10b5_1_source,
-    f.amends_accession,
-    f.source
-"""
+_TXN_EXTRAS = (
+    ("form", "f.form"),
+    ("form_table", "r.form_table"),
+    ("row_num", "r.row_num"),
+    ("issuer_name", "i.name"),
+    ("owner_count", "f.owner_count"),
+    ("period_of_report", "f.period_of_report"),
+    ("deemed_execution_date", "r.deemed_execution_date"),
+    ("timeliness", "r.timeliness"),
+    ("total_value", "r.total_value"),
+    ("value_owned_following", "r.value_owned_following"),
+    ("nature_of_ownership", "r.nature_of_ownership"),
+    ("conversion_or_exercise_price", "r.conversion_or_exercise_price"),
+    ("exercise_date", "r.exercise_date"),
+    ("expiration_date", "r.expiration_date"),
+    ("underlying_security_title", "r.underlying_security_title"),
+    ("underlying_shares", "r.underlying_shares"),
+    ("underlying_value", "r.underlying_value"),
+    ("late", "r.late"),
+    ("due_date", "r.due_date"),
+    ("late_source", "r.late_source"),
+    ("plan_10b5_1", "r.plan_10b5_1"),
+    ("plan_10b5_1_source", "r.plan_10b5_1_source"),
+    ("amends_accession", "f.amends_accession"),
+    ("source", "f.source"),
+)
+_HOLDING_EXTRAS = (
+    ("as_of_date", "coalesce(r.transaction_date, f.period_of_report)"),
+    ("kind", "r.kind"),
+    ("form", "f.form"),
+    ("form_table", "r.form_table"),
+    ("row_num", "r.row_num"),
+    ("issuer_name", "i.name"),
+    ("owner_count", "f.owner_count"),
+    ("nature_of_ownership", "r.nature_of_ownership"),
+    ("nature_footnotes", "r.nature_footnotes"),
+    ("value_owned_following", "r.value_owned_following"),
+    ("conversion_or_exercise_price", "r.conversion_or_exercise_price"),
+    ("exercise_date", "r.exercise_date"),
+    ("expiration_date", "r.expiration_date"),
+    ("underlying_security_title", "r.underlying_security_title"),
+    ("underlying_shares", "r.underlying_shares"),
+    ("underlying_value", "r.underlying_value"),
+    ("source", "f.source"),
+)
+TRANSACTION_VIEW_COLUMNS: tuple[str, ...] = COMMON_COLUMNS + tuple(n for n, _ in _TXN_EXTRAS)
+HOLDING_VIEW_COLUMNS: tuple[str, ...] = COMMON_COLUMNS + tuple(n for n, _ in _HOLDING_EXTRAS)
 
-_HOLDING_EXTRAS = """
-    coalesce(r.transaction_date, f.period_of_report) AS as_of_date,
-    r.kind,
-    f.form,
-    r.form_table,
-    r.row_num,
-    i.name AS issuer_name,
-    f.owner_count,
-    r.nature_of_ownership,
-    r.nature_footnotes,
-    r.value_owned_following,
-    r.conversion_or_exercise_price,
-    r.exercise_date,
-    r.expiration_date,
-    r.underlying_security_title,
-    r.underlying_shares,
-    r.underlying_value,
-    f.source
-"""
+
+def _select(columns) -> str:
+    return ",\n".join(
+        f"    {expr}" if expr.endswith(f".{name}") else f"    {expr} AS {name}"
+        for name, expr in columns
+    )
+
 
 _JOINS = """
 JOIN filings f ON f.accession = r.accession
@@ -433,21 +426,19 @@ LEFT JOIN transaction_codes tc ON tc.code = r.code
 """
 
 _TRANSACTIONS = (
-    "SELECT"
-    + _ROW_COLUMNS
-    + _TXN_EXTRAS
-    + "FROM ownership_rows r"
+    "SELECT\n"
+    + _select(_COMMON + _TXN_EXTRAS)
+    + "\nFROM ownership_rows r"
     + _JOINS
     + f"WHERE r.kind = 'transaction' AND {CURRENT_ROW}"
 )
 
-# is_latest is maintained on every write (store.refresh_latest), so the view is a plain
+# is_latest is maintained on every write (positions.refresh_latest), so the view is a plain
 # filtered join: fast with or without a WHERE, on any size of database.
 _HOLDINGS_LATEST = (
-    "SELECT"
-    + _ROW_COLUMNS
-    + _HOLDING_EXTRAS
-    + "FROM ownership_rows r"
+    "SELECT\n"
+    + _select(_COMMON + _HOLDING_EXTRAS)
+    + "\nFROM ownership_rows r"
     + _JOINS
     + "WHERE r.is_latest = 1"
 )
@@ -469,17 +460,6 @@ VIEWS: dict[str, str] = {
     "holdings_latest": _HOLDINGS_LATEST,
     "filings_late": "SELECT * FROM transactions WHERE late = 1",
 }
-
-# Tables whose rows are all derived from filings.raw_xml (rebuilt by `insider reparse`).
-DERIVED_TABLES = (
-    "issuers",
-    "owners",
-    "filing_owners",
-    "ownership_rows",
-    "footnotes",
-    "field_footnotes",
-    "signatures",
-)
 
 
 def user_tables(conn: sqlite3.Connection) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import __version__
+from . import __version__, schema
 
 _ACC = "EDGAR accession number of the filing, e.g. 0000320193-19-000090."
 _FLAG = "1 yes, 0 no, empty when the filing leaves it out."
@@ -72,29 +72,9 @@ VIEW_COLUMNS: dict[str, str] = {
     "numbers rounded by the SEC to 2 decimals, no acceptance time, URL or raw XML).",
 }
 
-_TXN_VIEW_COLUMNS = [
-    *(
-        "accession filing_date transaction_date issuer_cik issuer_ticker owner_cik owner_name "
-        "owner_roles security_title code code_meaning shares price_per_share value "
-        "acquired_disposed shares_owned_following direct_or_indirect footnotes form "
-        "form_table row_num issuer_name owner_count period_of_report deemed_execution_date "
-        "timeliness total_value value_owned_following nature_of_ownership "
-        "conversion_or_exercise_price exercise_date expiration_date underlying_security_title "
-        "underlying_shares underlying_value late due_date late_source plan_10b5_1 "
-        "plan_10b5_1_source amends_accession source"
-    ).split()
-]
-_HOLDING_VIEW_COLUMNS = [
-    *(
-        "accession filing_date transaction_date issuer_cik issuer_ticker owner_cik owner_name "
-        "owner_roles security_title code code_meaning shares price_per_share value "
-        "acquired_disposed shares_owned_following direct_or_indirect footnotes as_of_date kind "
-        "form form_table row_num issuer_name owner_count nature_of_ownership "
-        "nature_footnotes value_owned_following conversion_or_exercise_price exercise_date "
-        "expiration_date "
-        "underlying_security_title underlying_shares underlying_value source"
-    ).split()
-]
+# The views' columns come from their SQL definition (schema.py): one list, never two.
+_TXN_VIEW_COLUMNS = list(schema.TRANSACTION_VIEW_COLUMNS)
+_HOLDING_VIEW_COLUMNS = list(schema.HOLDING_VIEW_COLUMNS)
 
 
 def _view(description: str, columns: list[str], **override: str) -> dict[str, Any]:

@@ -134,6 +134,9 @@ _SUMMARY_CODES = {"A": "grants", "F": "tax_withholdings", "G": "gifts"}
 def security_section(
     sec: dict[str, Any], flt: Filters, same_day: dict[tuple, dict[str, Any]]
 ) -> dict[str, Any]:
+    """One security of an owner report: its rows (codes filtered), summaries per code,
+    exercises, positions and timeline (every code within the dates). One function: each
+    part is a few lines over the same grouped rows, in the order of the JSON keys."""
     all_rows = sec["rows"]  # date-filtered, every code: positions and timeline use them
     rows = [r for r in all_rows if flt.code_ok(r)]
     txns = [r for r in rows if r["kind"] == "transaction"]

@@ -7,8 +7,9 @@ else the exact text.
 
 Around it: db.py (opening, migrations, the shape: views, codes, full-text search),
 schema.py (DDL), amend.py (amendment links), flags.py + holidays.py (late and 10b5-1
-flags), lines.py (the ownership line and position key), reparse.py (re-derivation). This
-module writes rows, and reads only what the sync needs to decide what to fetch.
+flags), positions.py (position keys and latest rows, by the rule of lines.py), reparse.py
+(re-derivation). This module writes rows, and reads only what the sync needs to decide what
+to fetch.
 
 Everything but `filings.raw_xml` and the EDGAR facts beside it (filing date, acceptance time,
 URL, when stored) is derived: `reparse` rebuilds it from the stored documents, and one rule
@@ -26,8 +27,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, amend, flags, lines, schema
-from .amounts import dec, to_sql
+from . import __version__, amend, flags, positions, schema
+from .amounts import to_sql
 from .db import connect as _connect
 from .db import transaction
 from .errors import StoreError
@@ -166,23 +167,24 @@ def save_filing(db: sqlite_utils.Database, filing: Filing, meta: FilingMeta, raw
         c = conn_of(db)
         acc = meta.accession
         old_key = amend.key_of(c, acc)
-        positions = _group_positions(c, acc, old_key)
-        old_scope = _scope_of(c, acc)
+        keys = positions.of_group(c, acc, old_key)
+        old_scope = positions.scope_of(c, acc)
         # A filing without nature footnotes cannot change another row's line (lines.py):
         # the scope is recomputed only when the old or the new version has some.
-        old_notes = _has_nature_notes(c, acc)
+        old_notes = positions.has_nature_notes(c, acc)
         # Replacing a filing (retry) must not leave rows of the old version behind.
         c.execute("DELETE FROM filings WHERE accession = ?", (acc,))
         upsert_parties(c, filing)
         c.execute(FILING_INSERT, filing_values(filing, meta, zlib.compress(raw, 6)))
         write_children(c, acc, filing)
-        if old_notes or _has_nature_notes(c, acc):
-            positions |= refresh_positions(c, {old_scope, _scope_of(c, acc)} - {None})
+        if old_notes or positions.has_nature_notes(c, acc):
+            scopes = {old_scope, positions.scope_of(c, acc)} - {None}
+            keys |= positions.refresh_positions(c, scopes)
         flags.refresh(c, [acc])
         latest_names(c, [filing.issuer.cik] if filing.issuer.cik else [], _owner_ciks(c, acc))
         new_key = amend.key_of(c, acc)
         amend.relink(c, {old_key, new_key})
-        refresh_latest(c, positions | _group_positions(c, acc, new_key))
+        positions.refresh_latest(c, keys | positions.of_group(c, acc, new_key))
         c.execute("DELETE FROM sync_failures WHERE accession = ?", (acc,))
 
 
@@ -320,19 +322,11 @@ def child_rows(acc: str, filing: Filing, out: ChildRows) -> None:
                 o.roles,
             )
         )
-    # Position keys as if the filing were alone in its scope; refresh_positions then
-    # applies the scope-wide rule (lines.py).
     rows = filing.rows
-    notes_of = [_nature_notes(filing, row) for row in rows]
-    tables = ["II" if row.table == "derivative" else "I" for row in rows]
-    row_lines = lines.assign(
-        [
-            (None, acc, _line_base(table, row), notes)
-            for table, row, notes in zip(tables, rows, notes_of, strict=True)
-        ]
-    )
     owners = "; ".join(_owner_cik(acc, p, o.cik) for p, o in enumerate(filing.reporting_owners))
-    issuer = filing.issuer.cik
+    # Keys as if the filing were alone in its scope; positions.refresh_positions then
+    # applies the scope-wide rule (lines.py).
+    tables, notes_of, keys = positions.filing_keys(filing, owners)
     row_params = out.rows
     note_params = out.field_footnotes
     for num, row in enumerate(rows):
@@ -343,165 +337,12 @@ def child_rows(acc: str, filing: Filing, out: ChildRows) -> None:
         for i in _BOOL_INDEXES:
             if vals[i] is not None:
                 vals[i] = int(vals[i])
-        position = lines.position_key(owners, issuer, row_lines[num])
-        row_params.append((acc, num, tables[num], row.kind, notes_of[num], position, *vals))
+        row_params.append((acc, num, tables[num], row.kind, notes_of[num], keys[num], *vals))
         for field_name, ids in row.footnotes.items():
             for p, fid in enumerate(dict.fromkeys(ids)):
                 note_params.append((acc, num, field_name, fid, p))
     out.footnotes.extend((acc, k, v) for k, v in filing.footnotes.items())
     out.signatures.extend((acc, p, s.name, s.date) for p, s in enumerate(filing.signatures))
-
-
-def _nature_notes(filing: Filing, row) -> str | None:
-    """Texts of the footnotes naming which indirect holding a row is (lines.py)."""
-    ids = [
-        i
-        for f in lines.nature_note_fields(row.direct_or_indirect)
-        for i in row.footnotes.get(f, ())
-    ]
-    return lines.notes_text([filing.footnotes.get(i, "") for i in dict.fromkeys(ids)])
-
-
-def _line_base(table: str, row) -> lines.Line:
-    return lines.base(
-        table,
-        row.security_title,
-        row.direct_or_indirect,
-        row.nature_of_ownership,
-        row.conversion_or_exercise_price,
-        row.expiration_date,
-    )
-
-
-Scope = tuple[str | None, str | None]  # (filings.issuer_cik, filings.owner_ciks)
-
-
-def _scope_of(c: sqlite3.Connection, acc: str) -> Scope | None:
-    row = c.execute("SELECT issuer_cik, owner_ciks FROM filings WHERE accession = ?", (acc,))
-    found = row.fetchone()
-    return (found[0], found[1]) if found else None
-
-
-_SCOPE_ROWS = (
-    "SELECT r.rowid, f.issuer_cik, f.owner_ciks, r.accession, r.form_table, "
-    "r.security_title, r.direct_or_indirect, r.nature_of_ownership, "
-    "r.conversion_or_exercise_price, r.expiration_date, r.nature_footnotes, r.position_key "
-    "FROM filings f JOIN ownership_rows r ON r.accession = f.accession "
-)
-
-
-def _scope_rows(c: sqlite3.Connection, scope: Scope) -> list[tuple]:
-    issuer, owners = scope
-    if not owners:
-        return c.execute(
-            _SCOPE_ROWS + "WHERE f.issuer_cik IS ? AND f.owner_ciks IS NULL", (issuer,)
-        ).fetchall()
-    # Through the first owner's filings (filing_owners_owner index), not the issuer's.
-    return c.execute(
-        _SCOPE_ROWS + "JOIN filing_owners fo ON fo.accession = f.accession "
-        "WHERE fo.owner_cik = ? AND fo.position = 0 AND f.issuer_cik IS ? AND f.owner_ciks = ?",
-        (owners.split("; ")[0], issuer, owners),
-    ).fetchall()
-
-
-def refresh_positions(c: sqlite3.Connection, scopes: Iterable[Scope] | None) -> set[str]:
-    """Recompute ownership_rows.position_key over whole scopes by the rule of lines.py;
-    returns the keys that changed, old and new, for refresh_latest. None: every scope
-    where nature footnotes occur (elsewhere no key depends on other filings)."""
-    if scopes is None:
-        scopes = c.execute(
-            "SELECT DISTINCT f.issuer_cik, f.owner_ciks FROM ownership_rows r "
-            "JOIN filings f ON f.accession = r.accession WHERE r.nature_footnotes IS NOT NULL"
-        ).fetchall()
-    changed: set[str] = set()
-    for scope in scopes:
-        found = _scope_rows(c, tuple(scope))
-        new_lines = lines.assign(
-            [
-                (scope, acc, lines.base(table, title, d_i, nature, dec(price), expiry), notes)
-                for _, _, _, acc, table, title, d_i, nature, price, expiry, notes, _ in found
-            ]
-        )
-        updates = []
-        for row, line in zip(found, new_lines, strict=True):
-            key = lines.position_key(row[2] or "", row[1], line)
-            if key != row[-1]:
-                changed.update((key, row[-1]))
-                updates.append((key, row[0]))
-        c.executemany("UPDATE ownership_rows SET position_key = ? WHERE rowid = ?", updates)
-    return changed
-
-
-def _has_nature_notes(c: sqlite3.Connection, acc: str) -> bool:
-    return (
-        c.execute(
-            "SELECT 1 FROM ownership_rows WHERE accession = ? AND nature_footnotes IS NOT NULL "
-            "LIMIT 1",
-            (acc,),
-        ).fetchone()
-        is not None
-    )
-
-
-def refresh_latest(c: sqlite3.Connection, keys: Iterable[str] | None) -> None:
-    """Recompute ownership_rows.is_latest for these positions (None: for all)."""
-    where_rank = (
-        "r.superseded_by IS NULL AND "
-        "(r.shares_owned_following IS NOT NULL OR r.value_owned_following IS NOT NULL)"
-    )
-    rank = (
-        "SELECT rid FROM (SELECT r.rowid AS rid, row_number() OVER ("
-        f"PARTITION BY r.position_key ORDER BY {schema.LATEST_ORDER}) AS n "
-        "FROM ownership_rows r JOIN filings f ON f.accession = r.accession "
-        "WHERE {where}) WHERE n = 1"
-    )
-    if keys is None:
-        c.execute("UPDATE ownership_rows SET is_latest = NULL WHERE is_latest IS NOT NULL")
-        c.execute(
-            "UPDATE ownership_rows SET is_latest = 1 WHERE rowid IN ("
-            + rank.format(where=where_rank)
-            + ")"
-        )
-        return
-    wanted = sorted({k for k in keys if k})
-    for i in range(0, len(wanted), 400):
-        chunk = wanted[i : i + 400]
-        marks = ",".join("?" * len(chunk))
-        c.execute(
-            f"UPDATE ownership_rows SET is_latest = NULL WHERE position_key IN ({marks}) "
-            "AND is_latest IS NOT NULL",
-            chunk,
-        )
-        c.execute(
-            "UPDATE ownership_rows SET is_latest = 1 WHERE rowid IN ("
-            + rank.format(where=f"r.position_key IN ({marks}) AND {where_rank}")
-            + ")",
-            chunk,
-        )
-
-
-def _group_positions(c: sqlite3.Connection, acc: str, key: amend.Key | None) -> set[str]:
-    """Position keys of this filing's rows, and of every filing of its group key when the
-    key holds an amendment (only then can rows of other filings change status)."""
-    found = {
-        r[0]
-        for r in c.execute(
-            "SELECT DISTINCT position_key FROM ownership_rows WHERE accession = ?", (acc,)
-        )
-    }
-    if amend.has_amendment(c, key):
-        assert key is not None
-        issuer, period, base = key
-        found.update(
-            r[0]
-            for r in c.execute(
-                "SELECT DISTINCT r.position_key FROM filings f JOIN ownership_rows r "
-                "ON r.accession = f.accession WHERE f.issuer_cik = ? AND "
-                "f.period_of_report = ? AND f.form IN (?, ?)",
-                (issuer, period, base, base + "/A"),
-            )
-        )
-    return found
 
 
 def _owner_ciks(c: sqlite3.Connection, acc: str) -> list[str]:

@@ -297,6 +297,53 @@ def sync(
     owners = list(owners)
     if by_owner:
         owners, targets = owners + targets, []
+    earlier = {f["accession"]: f for f in store.failures(db)}
+    lists, names = _lists(db, edgar, targets, owners, result, progress)
+    only: set[str] | None = None
+    if retry_failed and not lists:
+        if not earlier:
+            result.seconds = time.monotonic() - started
+            return result
+        only = set(earlier)
+        lists = _lists_of_failures(earlier)
+    refs: list[FilingRef] = []
+    for cik, owner in lists:
+        if progress:
+            progress(0, 0, f"listing filings of {names.get(cik, f'CIK {cik}')}")
+        refs.extend(list_filings(edgar, cik, owner=owner, since=since))
+    dated = _unique_sorted(r for r in refs if _in_dates(r.filing_date, since, until))
+    todo = _todo(db, dated, earlier, only, retry_failed, result)
+    total = len(todo)
+    if progress:
+        who = ", ".join(dict.fromkeys(names.get(c, f"CIK {c}") for c, _ in lists))
+        progress(0, total, f"fetching new filings of {who}" if who else "fetching new filings")
+    try:
+        done = 0
+        for ref, outcome in _fetch_all(edgar, todo, workers, ahead or workers * 4):
+            _store_one(db, edgar, result, ref, outcome)
+            done += 1
+            if progress:
+                progress(done, total)
+    except KeyboardInterrupt:
+        result.requests = edgar.requests - requests_before
+        result.seconds = time.monotonic() - started
+        raise Interrupted(result) from None
+    finally:
+        result.requests = edgar.requests - requests_before
+        result.seconds = time.monotonic() - started
+    return result
+
+
+def _lists(
+    db,
+    edgar: Edgar,
+    targets: list[str],
+    owners: list[str],
+    result: SyncResult,
+    progress: Progress | None,
+) -> tuple[dict[tuple[str, bool], None], dict[str, str]]:
+    """(CIK, is an owner's list) of every filing list to read, in order, without repeats;
+    and the name each issuer CIK was asked by. Unknown tickers go to `result.unknown`."""
     lists: dict[tuple[str, bool], None] = {}
     state: dict = {}
     names: dict[str, str] = {}
@@ -317,24 +364,30 @@ def sync(
         if cik is None:
             raise SyncError(f"--owner takes a reporting owner's CIK (digits), not {o!r}")
         lists[(cik, True)] = None
-    earlier = {f["accession"]: f for f in store.failures(db)}
-    only: set[str] | None = None
-    if retry_failed and not lists:
-        if not earlier:
-            result.seconds = time.monotonic() - started
-            return result
-        only = set(earlier)
-        for f in earlier.values():
-            m = _FOLDER_CIK.search(f["url"] or "")
-            if m:
-                lists[(parse_cik(m.group(1)) or m.group(1), f["issuer_cik"] is None)] = None
-    refs: list[FilingRef] = []
-    for cik, owner in lists:
-        if progress:
-            progress(0, 0, f"listing filings of {names.get(cik, f'CIK {cik}')}")
-        refs.extend(list_filings(edgar, cik, owner=owner, since=since))
-    refs = _unique_sorted(r for r in refs if _in_dates(r.filing_date, since, until))
-    # A filing held only from a data set is fetched: its XML replaces the rounded copy.
+    return lists, names
+
+
+def _lists_of_failures(earlier: dict[str, dict]) -> dict[tuple[str, bool], None]:
+    """The filing lists that named earlier failures (for their filing dates)."""
+    lists: dict[tuple[str, bool], None] = {}
+    for f in earlier.values():
+        m = _FOLDER_CIK.search(f["url"] or "")
+        if m:
+            lists[(parse_cik(m.group(1)) or m.group(1), f["issuer_cik"] is None)] = None
+    return lists
+
+
+def _todo(
+    db,
+    refs: list[FilingRef],
+    earlier: dict[str, dict],
+    only: set[str] | None,
+    retry_failed: bool,
+    result: SyncResult,
+) -> list[FilingRef]:
+    """The filings to fetch: not stored yet, and not failed before unless retried; the
+    others are counted in `result`. A filing held only from a data set is fetched: its
+    XML replaces the rounded copy (store.known_accessions)."""
     known = store.known_accessions(db, (r.accession for r in refs))
     todo = []
     for r in refs:
@@ -346,25 +399,7 @@ def sync(
             result.failed_earlier += 1
         else:
             todo.append(r)
-    total = len(todo)
-    if progress:
-        who = ", ".join(dict.fromkeys(names.get(c, f"CIK {c}") for c, _ in lists))
-        progress(0, total, f"fetching new filings of {who}" if who else "fetching new filings")
-    try:
-        done = 0
-        for ref, outcome in _fetch_all(edgar, todo, workers, ahead or workers * 4):
-            _store_one(db, edgar, result, ref, outcome)
-            done += 1
-            if progress:
-                progress(done, total)
-    except KeyboardInterrupt:
-        result.requests = edgar.requests - requests_before
-        result.seconds = time.monotonic() - started
-        raise Interrupted(result) from None
-    finally:
-        result.requests = edgar.requests - requests_before
-        result.seconds = time.monotonic() - started
-    return result
+    return todo
 
 
 def _store_one(

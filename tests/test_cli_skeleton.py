@@ -24,6 +24,39 @@ def run(*args: str, env: dict | None = None, cwd: Path | None = None):
     )
 
 
+def run_in_process(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`insider ARGS` run by insider.cli.main in this process: the same command line,
+    environment, stdout and stderr as `run`, without a new interpreter (~0.3 s of CPU
+    each). For reports, where a process start adds nothing; an exception that escapes
+    main() fails the test instead of becoming a traceback on stderr."""
+    import contextlib
+    import io
+    import signal
+    from unittest import mock
+
+    from insider import cli
+
+    e = {k: v for k, v in os.environ.items() if not k.startswith(("INSIDER_", "EDGAR_"))}
+    e["COLUMNS"] = "250"
+    e.update(env or {})
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    term = signal.getsignal(signal.SIGTERM)
+    with (
+        mock.patch.dict(os.environ, e, clear=True),
+        mock.patch.object(sys, "argv", ["insider", *args]),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            cli.main()
+        except SystemExit as x:
+            code = x.code if isinstance(x.code, int) else (0 if x.code is None else 1)
+        finally:
+            signal.signal(signal.SIGTERM, term)
+    return subprocess.CompletedProcess(["insider", *args], code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def synced(tmp_path: Path) -> Path:
     db = tmp_path / "insider.db"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MIRROR
-from test_cli_skeleton import run
+from test_cli_skeleton import run, run_in_process
 
 from insider.cells import Notes, cell
 from insider.links import filing_url
@@ -37,7 +37,7 @@ def db(tmp_path_factory) -> Path:
 
 
 def ok(*args: str, env: dict | None = None) -> str:
-    r = run(*args, env=env)
+    r = run_in_process(*args, env=env)  # reports: a process start adds nothing
     assert r.returncode == 0, r.stderr
     return r.stdout
 
@@ -70,7 +70,7 @@ def test_csv_is_one_row_per_transaction(db: Path):
 def test_csv_records_header_is_documented(db: Path):
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     for cmd, arg in (("show", "HERZOG"), ("company", "AIV")):
-        header = run(cmd, arg, "--csv-records", "--db", str(db)).stdout.splitlines()[0]
+        header = ok(cmd, arg, "--csv-records", "--db", str(db)).splitlines()[0]
         key = f"`insider {cmd} --csv-records` columns: `"
         start = readme.index(key) + len(key)
         documented = readme[start : readme.index("`", start)]

@@ -1,4 +1,4 @@
-"""Issue 15, items 1 and 4: filed text never reaches a spreadsheet as a formula nor a
+"""Filed text never reaches a spreadsheet as a formula nor a
 terminal as a control sequence (insider/sanitize.py holds the rules).
 
 The hostile filing fixtures/hostile/formula-and-controls-form4.xml was written by hand; the

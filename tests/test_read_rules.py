@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import MIRROR
 from storehelp import HERZOG_4A, HERZOG_4A_META, HERZOG_META, TICKERS, save, synced_db
-from test_cli_skeleton import run
+from test_cli_skeleton import run, run_in_process
 
 from insider import db as dbmod
 from insider import lines, lookup, queries, store
@@ -135,11 +135,11 @@ def test_cik_with_prefix_on_the_command_line(tmp_path: Path):
     path = tmp_path / "s.db"
     r = run("sync", "CIK0000922864", "--edgar", str(MIRROR), "--db", str(path))
     assert r.returncode == 0, r.stderr
-    out = json.loads(run("show", "CIK0009999901", "--db", str(path), "--json").stdout)
+    out = json.loads(run_in_process("show", "CIK0009999901", "--db", str(path), "--json").stdout)
     assert out["owner"]["cik"] == "0009999901"
-    r = run("show", "HERZOG", "--issuer", "CIK0000922864", "--db", str(path), "--json")
+    r = run_in_process("show", "HERZOG", "--issuer", "CIK0000922864", "--db", str(path), "--json")
     assert len(json.loads(r.stdout)["issuers"]) == 1
-    r = run("company", "CIK0000922864", "--db", str(path), "--json")
+    r = run_in_process("company", "CIK0000922864", "--db", str(path), "--json")
     assert json.loads(r.stdout)["issuer"]["ticker"] == "AIV"
 
 

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 from conftest import MIRROR
-from test_cli_skeleton import run
+from test_cli_skeleton import run as run_process
+from test_cli_skeleton import run_in_process as run
 
 HERZOG_ACC = "0009999901-07-000001"
 
@@ -33,7 +34,7 @@ HERZOG_ACC = "0009999901-07-000001"
 def corpus_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("corpus") / "insider.db"
     for t in ("AIV", "AAPL", "TSLA", "LRCX", "SNOW"):
-        r = run("sync", t, "--edgar", str(MIRROR), "--db", str(db))
+        r = run_process("sync", t, "--edgar", str(MIRROR), "--db", str(db))
         assert r.returncode == 0, r.stderr
     return db
 
@@ -786,7 +787,7 @@ def test_show_issuer_filter(corpus_db: Path):
 
 def test_plot_bad_path_or_format_is_one_line(corpus_db: Path, tmp_path: Path):
     for target in (tmp_path / "no" / "such" / "dir.png", tmp_path / "x.pdq"):
-        r = run("show", "musk", "--db", str(corpus_db), "--plot", str(target))
+        r = run_process("show", "musk", "--db", str(corpus_db), "--plot", str(target))
         assert r.returncode == 1
         assert "Traceback" not in r.stderr and r.stderr.startswith("insider: --plot ")
         assert r.stderr.strip().count("\n") == 0

@@ -1,4 +1,4 @@
-"""Issue 4 through the real `insider sync` console script against a real local server:
+"""`insider sync` through the real console script against a real local server:
 summary, exit codes, --quiet, progress on a terminal only, the User-Agent never printed,
 several targets, --owner, Ctrl-C, and SIGKILL at several points followed by a resume."""
 

@@ -1,5 +1,6 @@
-"""Issue 4, must-haves 2, 3 and 7: the rate bound measured by the server's own clock, and
-what a sync does when EDGAR refuses, breaks or sends garbage."""
+"""Fair access and faults: never more than 10 requests in any second (measured by the
+server's own clock), one shared back-off when EDGAR says "slow down", bounded retries, and
+what a sync does when EDGAR refuses, breaks or sends garbage: record and go on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Issue 4, must-haves 1 and 5: which requests a sync makes, counted by a real local server."""
+"""One request per new filing, none per stored one, older pages followed, tickers cached:
+which requests a sync makes, counted by a real local server."""
 
 from __future__ import annotations
 

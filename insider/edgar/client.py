@@ -303,6 +303,9 @@ class Edgar:
         return s
 
     def _get_http(self, url: str) -> bytes:
+        """GET with the fair-access rules: one limiter slot per attempt, bounded retries
+        on transient failures, one shared back-off on "slow down". One loop on purpose:
+        every answer (status or exception) decides the next attempt in one place."""
         import requests
 
         transient = 0
