@@ -29,8 +29,6 @@ from .render_filing import render_filing  # noqa: F401  (re-exported for callers
 from .rowtable import DATASET_LEGEND, is_dataset, row_grid
 from .sanitize import terminal_data
 
-_Notes = Notes  # the older name
-
 
 def _line_label(p: dict[str, Any], notes: Notes | None, accession: str) -> str:
     grant = ""

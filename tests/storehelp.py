@@ -49,6 +49,18 @@ def synced_db(path: Path, extra=(LRCX_ORIG_META, HERZOG_4A_META)):
     return db
 
 
+def mirror_db(path: Path, tickers) -> Path:
+    """A database of these tickers synced from the bundled mirror, one sync per ticker as
+    `insider sync T` would run them, in this process (a fixture, not a CLI test)."""
+    edgar = Edgar(str(MIRROR), "insider-tests test@example.com", 10.0)
+    db = store.connect(path)
+    for t in tickers:
+        result = sync(db, edgar, [t])
+        assert result.failed == 0 and not result.unknown, (t, result.failures)
+    db.conn.close()
+    return path
+
+
 def dump(
     path: Path, skip_columns=("stored_at", "fetched_at", "failed_at")
 ) -> dict[str, list[tuple]]:

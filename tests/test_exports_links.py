@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import MIRROR
-from test_cli_skeleton import run, run_in_process
+from storehelp import mirror_db
+from test_cli_skeleton import run_in_process
 
 from insider.cells import Notes, cell
 from insider.links import filing_url
@@ -30,10 +30,7 @@ HERZOG_URL = (
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("exports") / "insider.db"
-    for t in ("AIV", "TSLA", "SNOW"):
-        r = run("sync", t, "--edgar", str(MIRROR), "--db", str(path))
-        assert r.returncode == 0, r.stderr
-    return path
+    return mirror_db(path, ("AIV", "TSLA", "SNOW"))
 
 
 def ok(*args: str, env: dict | None = None) -> str:

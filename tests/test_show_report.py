@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import MIRROR
+from storehelp import mirror_db
 from test_cli_skeleton import run as run_process
 from test_cli_skeleton import run_in_process as run
 
@@ -33,10 +33,7 @@ HERZOG_ACC = "0009999901-07-000001"
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("corpus") / "insider.db"
-    for t in ("AIV", "AAPL", "TSLA", "LRCX", "SNOW"):
-        r = run_process("sync", t, "--edgar", str(MIRROR), "--db", str(db))
-        assert r.returncode == 0, r.stderr
-    return db
+    return mirror_db(db, ("AIV", "AAPL", "TSLA", "LRCX", "SNOW"))
 
 
 def show(db: Path, *args: str) -> str:

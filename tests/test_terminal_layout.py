@@ -11,9 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, FIXTURES, MIRROR
+from conftest import CORPUS, FIXTURES
 from rich.cells import cell_len
 from rich.console import Console
+from storehelp import mirror_db
 from test_cli_skeleton import run
 
 from insider.cells import fmt_cents, fmt_money, fmt_num
@@ -32,9 +33,7 @@ def every_db(tmp_path_factory) -> Path:
     from insider.store import FilingMeta, save_filing
 
     db_path = tmp_path_factory.mktemp("layout") / "insider.db"
-    for t in ("AIV", "AAPL", "TSLA", "LRCX", "SNOW"):
-        r = run("sync", t, "--edgar", str(MIRROR), "--db", str(db_path))
-        assert r.returncode == 0, r.stderr
+    mirror_db(db_path, ("AIV", "AAPL", "TSLA", "LRCX", "SNOW"))
     db = connect(db_path)
     known = {row[0] for row in db.execute("SELECT accession FROM filings")}
     files = sorted(CORPUS.glob("*.xml")) + sorted(CORPUS.glob("*.txt"))
@@ -128,9 +127,7 @@ def test_company_fits_every_width(every_db: Path):
 @pytest.fixture(scope="module")
 def seed_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("seed") / "insider.db"
-    for t in ("AIV", "TSLA"):
-        assert run("sync", t, "--edgar", str(MIRROR), "--db", str(db)).returncode == 0
-    return db
+    return mirror_db(db, ("AIV", "TSLA"))
 
 
 def test_seed_at_80_columns_piped(seed_db: Path):
