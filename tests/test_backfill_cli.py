@@ -16,6 +16,7 @@ import pytest
 from conftest import MIRROR
 from datasethelp import HANDMADE_Q, HERZOG_ACC, make_zip
 from edgar_server import load_folder, xml_of
+from test_cli_skeleton import run_in_process
 
 BIN = Path(sys.executable).parent / "insider"
 UA = "Jane Tester jane.tester@example.com"
@@ -174,7 +175,9 @@ def test_bad_arguments_are_one_line(tmp_path, args, message):
     if "data.zip" in args:
         (tmp_path / "data.zip").write_bytes(b"x")
         args = ["--zip", str(tmp_path / "data.zip")]
-    r = insider("backfill", *args, "--db", str(tmp_path / "i.db"))
+    # In process: argument checks need no server and no new interpreter; an exception
+    # escaping main() would fail the test outright.
+    r = run_in_process("backfill", *args, "--db", str(tmp_path / "i.db"))
     assert r.returncode == 1, r.stdout
     assert one_line(r.stderr) and message in r.stderr, r.stderr
 
