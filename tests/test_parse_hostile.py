@@ -187,6 +187,7 @@ def test_message_stays_one_short_line():
     assert exc.value.source == "odd\nname.xml"
 
 
+@pytest.mark.slow  # big loads: 100,000-300,000 elements per document
 @pytest.mark.parametrize(
     "name, body",
     [
