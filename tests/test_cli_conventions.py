@@ -1,5 +1,6 @@
-"""Issue 13: pager and links on a terminal, --version, completion, help, `sync AIV ZZZZ`,
-no empty database after a failed first sync, progress phases."""
+"""Command-line conventions: a pager and links only on a terminal, --version, completion,
+help, `sync AIV ZZZZ` syncs AIV and names ZZZZ, no empty database after a failed first
+sync, progress names its phase."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Issue 13: tidy --csv, --ndjson, sec.gov links, price ranges, less noise in tables.
+"""Exports and links: tidy --csv, --ndjson, sec.gov links, price ranges, less noise in
+tables.
 
 Expected values read from the filings: the Herzog Form 4 (10 Table I rows, 1 Table II row;
 first row S 5,500 at $54.00 on 2007-05-10); Musk's TSLA Form 4 0000899243-22-035394, F1 on

@@ -1,4 +1,4 @@
-"""Reports fit the terminal (issue 13): `show` and `company` for the seed and every owner
+"""Reports fit the terminal: `show` and `company` for the seed and every owner
 and issuer of the fixtures (the offline mirror plus every corpus and hand-made filing), at
 80, 120 and 200 columns: no line wider than the terminal, every figure whole on one line.
 """
