@@ -55,7 +55,7 @@ def csv_rows(text: str) -> list[dict[str, str]]:
 
 
 # -- item 1: spreadsheets --------------------------------------------------------------------
-@pytest.mark.parametrize("flag", ["--csv-records", "--csv"])  # records, and rows (issue 13)
+@pytest.mark.parametrize("flag", ["--csv-records", "--csv"])  # records, and rows
 def test_show_csv_neutralises_formulas_but_not_numbers(hostile_db: Path, flag: str):
     rows = csv_rows(ok("show", OWNER, flag, "--db", str(hostile_db)).stdout)
     row = next(r for r in rows if r.get("record", "row") == "row")
@@ -77,7 +77,7 @@ def test_show_csv_neutralises_formulas_but_not_numbers(hostile_db: Path, flag: s
                 assert not v.startswith(("=", "+", "-", "@", "\t", "\r")), (k, v)
 
 
-@pytest.mark.parametrize("flag", ["--csv-records", "--csv"])  # records, and rows (issue 13)
+@pytest.mark.parametrize("flag", ["--csv-records", "--csv"])  # records, and rows
 def test_company_csv_neutralises_formulas(hostile_db: Path, flag: str):
     rows = csv_rows(ok("company", ISSUER, flag, "--db", str(hostile_db)).stdout)
     tx = [r for r in rows if r.get("record", "transaction") == "transaction"]

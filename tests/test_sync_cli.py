@@ -296,7 +296,7 @@ def test_edgar_refusing_for_good_stops_with_one_line_user_agent_masked(tmp_path,
     assert "Jane Tester <e-mail>" in r.stderr
     assert "jane.tester@example.com" not in r.stdout + r.stderr
     # Stored in list order: the one let through is kept if nothing before it was refused.
-    # A first sync that stored nothing leaves no database file at all (issue 13).
+    # A first sync that stored nothing leaves no database file at all.
     if not (tmp_path / "i.db").exists():
         return
     con = sqlite3.connect(tmp_path / "i.db")
