@@ -79,6 +79,27 @@ def _progress(quiet: bool, noun: str = "filings"):
     return progress_bar(quiet, noun)
 
 
+MAX_ARG = 200  # characters: longer than any name, ticker or CIK; SQL patterns stay small
+
+
+def check_args(*pairs: tuple[str, object]) -> None:
+    """Arguments that reach SQL, a path or a URL: valid UTF-8 text of a sane length. (Bytes
+    that are not UTF-8 arrive as lone surrogates, which SQLite and print cannot encode.)"""
+    for what, value in pairs:
+        for v in value if isinstance(value, list | tuple) else [value]:
+            if v is None:
+                continue
+            text = str(v)
+            if any("\udc80" <= c <= "\udcff" for c in text):
+                fail(f"{what} {_quoted(text)} is not valid UTF-8 text")
+            if len(text) > MAX_ARG and not isinstance(v, Path):
+                fail(f"{what} {_quoted(text)} is {len(text):,} characters long; at most {MAX_ARG}")
+
+
+def _quoted(text: str) -> str:
+    return f"'{text[:40]}...'" if len(text) > 40 else f"'{text}'"
+
+
 def _open_db(path: Path):
     from .store import StoreError, connect
 
@@ -109,7 +130,12 @@ def sync(
         bool, typer.Option("--retry-failed", help="Try filings that failed before again.")
     ] = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress; print only failures (for cron).")
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No progress; print only failures, incl. earlier ones that stay failed (cron).",
+        ),
     ] = False,
     all_filers: Annotated[
         bool,
@@ -138,6 +164,7 @@ def sync(
     from .sync import Interrupted, SyncError
     from .sync import sync as run_sync
 
+    check_args(("target", targets), ("--owner", owner), ("--db", db), ("--edgar", edgar))
     since_d, until_d = _day_option(since, "--since"), _day_option(until, "--until")
     if since_d and until_d and since_d > until_d:
         fail(f"--since {since} is after --until {until}")
@@ -162,6 +189,7 @@ def sync(
         fail(str(e))
     fresh = not db.exists()
     database = _open_db(db)
+    client.notice = _notice(quiet)
 
     def _term(signum, frame):  # SIGTERM (kill, systemd, cron timeouts) stops like Ctrl-C
         raise KeyboardInterrupt
@@ -213,12 +241,19 @@ def sync(
     finally:
         client.close()
     stop()
-    if not quiet or result.failed:
+    # Under --quiet (cron) filings that failed for good earlier are a problem to report
+    # too, every run, until --retry-failed stores them: silence would hide them forever.
+    bad = result.failed or result.problems or (quiet and result.failed_earlier)
+    if not quiet or bad:
         print(result.summary("--retry-failed"), file=sys.stderr if quiet else sys.stdout)
     for acc, reason in result.failures[:20]:
         err(f"  failed {acc}: {reason}")
     if len(result.failures) > 20:
         print(f"  ... and {len(result.failures) - 20} more (table sync_failures)", file=sys.stderr)
+    for line in result.problems[:20]:
+        err(f"  skipped {line}")
+    if len(result.problems) > 20:
+        print(f"  ... and {len(result.problems) - 20} more malformed entries", file=sys.stderr)
     for target, close in result.unknown:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         err(f"insider: unknown ticker {target!r}: not in EDGAR's company_tickers.json{hint}")
@@ -227,8 +262,19 @@ def sync(
     missing = getattr(result, "missing_days", [])
     for day, reason in missing:
         err(f"  no daily index for business day {day}: {reason}")
-    if result.failed or result.unknown or missing:
+    if bad or result.unknown or missing:
         raise typer.Exit(1)
+
+
+def _notice(quiet: bool):
+    """Long waits EDGAR imposes, told on stderr (above the progress bar, which rich keeps
+    at the bottom): from 5 s on, and under --quiet only past a minute."""
+
+    def notice(message: str, seconds: float) -> None:
+        if seconds >= (60 if quiet else 5):
+            err(f"insider: {message}")
+
+    return notice
 
 
 def _day_option(value: str | None, option: str):
@@ -496,6 +542,8 @@ def show(
     from .errors import ReportError
     from .report import owner_report
 
+    check_args(("name", name), ("--issuer", issuer), ("--db", db), ("--since", since))
+    check_args(("--until", until), ("--code", code))
     database = _existing_db(db)
     try:
         rep = owner_report(database, name, _filters(since, until, code, issuer))
@@ -542,6 +590,8 @@ def company(
 
     if last < 0:
         fail(f"--last {last}: give 0 or more transactions")
+    check_args(("issuer", ticker), ("--db", db), ("--since", since), ("--until", until))
+    check_args(("--code", code))
     database = _existing_db(db)
     try:
         rep = company_report(database, ticker, _filters(since, until, code, None), last=last)
@@ -600,16 +650,16 @@ def parse(
     json_out: JsonOpt = False,
 ) -> None:
     """Parse one local ownership document and print it."""
-    from .parse import ParseError, check_size, parse_ownership
+    from .edgar.body import TooLarge, read_file
+    from .parse import MAX_BYTES, ParseError, parse_ownership
 
     try:
-        # Refuse an oversized file before reading it into memory (a stray multi-GB file).
-        check_size(file.stat().st_size, str(file))
-        data = file.read_bytes()
+        # At most the parser's limit is read: a stray multi-GB file, /dev/zero, a pipe.
+        data = read_file(file, MAX_BYTES)
     except OSError as e:
         fail(f"{file}: {e.strerror or e}")
-    except ParseError as e:
-        fail(str(e))
+    except TooLarge as e:
+        fail(f"{file}: {e}")
     try:
         filing = parse_ownership(data, source=str(file))
     except ParseError as e:

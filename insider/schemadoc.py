@@ -239,11 +239,14 @@ OBJECTS: dict[str, dict[str, Any]] = {
     ),
     "sync_failures": _table(
         "Filings that could not be fetched or parsed, with the reason (sync skips them "
-        "until --retry-failed; reparse records documents the parser now rejects).",
+        "until --retry-failed, transient ones excepted; reparse records documents the parser "
+        "now rejects).",
         accession=_ACC + " Primary key.",
         issuer_cik="CIK whose filing list named the filing.",
         url="URL that was tried.",
-        reason="Why it failed, one line.",
+        reason="Why it failed, one line. `transient: ...` for a failure that may pass (server "
+        "error, timeout, an HTML page instead of the document): the next syncs try it again "
+        "by themselves until `attempts` reaches 5.",
         failed_at="When it last failed (UTC).",
         attempts="How many times it failed.",
     ),

@@ -28,7 +28,14 @@ from . import store
 from .cik import parse_cik
 from .edgar import Cancelled, Edgar, EdgarError, NotFound, RateLimited
 from .edgar.archive import pick_document
-from .edgar.submissions import FilingRef, filing_refs, older_pages, recent_block
+from .edgar.client import BadJSON, Transient
+from .edgar.submissions import (
+    FilingRef,
+    SubmissionsError,
+    filing_refs,
+    older_pages,
+    recent_block,
+)
 from .edgar.tickers import normalize_ticker, ticker_rows
 from .parse import ParseError, parse_ownership
 
@@ -37,10 +44,20 @@ if TYPE_CHECKING:
 
 TICKER_MAX_AGE = timedelta(days=1)
 _FOLDER_CIK = re.compile(r"Archives/edgar/data/(\d+)/")
+# A failure that may pass (server error, timeout, an HTML page in place of the document) is
+# stored with this reason prefix and tried again by the next syncs, this many times in all.
+TRANSIENT = "transient: "
+TRANSIENT_ATTEMPTS = 5
+_HTML = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S)
 
 
 class SyncError(Exception):
     """A problem that stops the sync before any filing (unknown ticker, no submissions)."""
+
+
+class BadDocument(SyncError):
+    """A submissions document that is not shaped like EDGAR's (one line, the sync stops
+    before any filing request; its malformed rows alone are only skipped)."""
 
 
 class Interrupted(Exception):
@@ -64,6 +81,10 @@ class SyncResult:
     # Tickers not in EDGAR's list, with close tickers that are: the other targets are
     # synced all the same, and the command reports these and exits non-zero.
     unknown: list[tuple[str, list[str]]] = field(default_factory=list)
+    retried: int = 0  # transient failures of earlier syncs tried again
+    # Listed filings skipped because EDGAR's JSON about them is malformed, and malformed
+    # submissions documents: one line each.
+    problems: list[str] = field(default_factory=list)
 
     def summary(self, retry_option: str | None = None) -> str:
         """One line; `retry_option` names how the caller retries failed filings."""
@@ -73,9 +94,13 @@ class SyncResult:
         )
         if self.fallbacks:
             line += f" ({self.fallbacks} via index.json)"
+        if self.retried:
+            line += f"; {self.retried} transient failures of earlier syncs tried again"
         if self.failed_earlier:
             how = f": {retry_option}" if retry_option else ""
             line += f"; {self.failed_earlier} failed earlier (not retried{how})"
+        if self.problems:
+            line += f"; {len(self.problems)} malformed entries in EDGAR's lists skipped"
         return line
 
 
@@ -139,23 +164,40 @@ def _refresh_tickers(db: sqlite_utils.Database, edgar: Edgar) -> None:
 
 # -- filing lists ---------------------------------------------------------------------------
 def list_filings(
-    edgar: Edgar, cik: str, *, owner: bool = False, since: str | None = None
+    edgar: Edgar,
+    cik: str,
+    *,
+    owner: bool = False,
+    since: str | None = None,
+    problems: list[str] | None = None,
 ) -> list[FilingRef]:
     """Every Form 3/4/5 (+/A) in the CIK's submissions: recent and each older page (an
-    older page whose last filing date is before `since` is not asked for)."""
+    older page whose last filing date is before `since` is not asked for). Rows that
+    cannot be trusted are skipped and described in `problems`; a document of the wrong
+    shape raises BadDocument."""
+    where = f"submissions of CIK {cik}"
+    rows: list[str] = []
     try:
         sub = edgar.submissions(cik)
+        if not isinstance(sub, dict):
+            raise SubmissionsError("not an EDGAR submissions document")
+        issuer = None if owner else cik
+        refs = list(filing_refs(recent_block(sub), cik, issuer, rows))
+        for name in older_pages(sub, since, rows):
+            page = f"older submissions page {name} of CIK {cik}"
+            try:
+                refs.extend(filing_refs(edgar.submissions_page(name), cik, issuer, rows))
+            except NotFound:
+                raise SyncError(f"{page} not found") from None
+            except (BadJSON, SubmissionsError) as e:
+                rows.append(f"{page}: {e}; skipped")
     except NotFound:
         raise SyncError(f"no EDGAR submissions for CIK {cik}") from None
-    if not isinstance(sub, dict):
-        raise SyncError(f"submissions of CIK {cik} are not an EDGAR submissions document")
-    issuer = None if owner else cik
-    refs = list(filing_refs(recent_block(sub), cik, issuer))
-    for name in older_pages(sub, since):
-        try:
-            refs.extend(filing_refs(edgar.submissions_page(name), cik, issuer))
-        except NotFound:
-            raise SyncError(f"older submissions page {name} of CIK {cik} not found") from None
+    except (BadJSON, SubmissionsError) as e:
+        raise BadDocument(f"{where}: {e}") from None
+    finally:
+        if problems is not None:
+            problems.extend(f"{where}: {p}" for p in rows)
     return refs
 
 
@@ -310,7 +352,7 @@ def sync(
     for cik, owner in lists:
         if progress:
             progress(0, 0, f"listing filings of {names.get(cik, f'CIK {cik}')}")
-        refs.extend(list_filings(edgar, cik, owner=owner, since=since))
+        refs.extend(list_filings(edgar, cik, owner=owner, since=since, problems=result.problems))
     dated = _unique_sorted(r for r in refs if _in_dates(r.filing_date, since, until))
     todo = _todo(db, dated, earlier, only, retry_failed, result)
     total = len(todo)
@@ -396,7 +438,11 @@ def _todo(
         if r.accession in known:
             result.skipped += 1
         elif r.accession in earlier and not retry_failed:
-            result.failed_earlier += 1
+            if _retry_now(earlier[r.accession]):
+                result.retried += 1
+                todo.append(r)
+            else:
+                result.failed_earlier += 1
         else:
             todo.append(r)
     return todo
@@ -406,14 +452,17 @@ def _store_one(
     db: sqlite_utils.Database, edgar: Edgar, result: SyncResult, ref: FilingRef, outcome: Any
 ) -> None:
     if isinstance(outcome, EdgarError):
-        _fail(db, result, ref, edgar.url(ref.path), str(outcome))
+        why = str(outcome)
+        _fail(db, result, ref, edgar.url(ref.path), TRANSIENT + why if _passing(outcome) else why)
         return
     raw, url, fallback = outcome
     result.fallbacks += fallback
     try:
         filing = parse_ownership(raw, source=ref.accession)
     except ParseError as e:
-        _fail(db, result, ref, url, f"parse error: {e.reason}")
+        # An HTML page where the XML should be is EDGAR's maintenance or error page.
+        html = _HTML.match(raw[:4096]) is not None
+        _fail(db, result, ref, url, (TRANSIENT if html else "") + f"parse error: {e.reason}")
         return
     except Exception as e:  # the parser's bug must not stop the other filings
         _fail(db, result, ref, url, f"parse error: {type(e).__name__}: {e}")
@@ -426,6 +475,19 @@ def _store_one(
         _fail(db, result, ref, url, f"store error: {type(e).__name__}: {e}")
         return
     result.new += 1
+
+
+def _passing(e: EdgarError) -> bool:
+    """Worth trying again on a later sync: server errors, timeouts, cut bodies."""
+    return isinstance(e, Transient)
+
+
+def _retry_now(failure: dict) -> bool:
+    """An earlier failure the sync tries again by itself: transient, and not yet tried
+    TRANSIENT_ATTEMPTS times (then it stays for --retry-failed, like any other)."""
+    return (failure["reason"] or "").startswith(TRANSIENT) and (
+        failure["attempts"] or 1
+    ) < TRANSIENT_ATTEMPTS
 
 
 def _fail(db, result: SyncResult, ref: FilingRef, url: str | None, reason: str) -> None:

@@ -27,15 +27,15 @@ def test_submissions_recent_keeps_only_ownership_forms_with_their_columns():
 
 def test_columns_of_unequal_length_are_padded_not_shifted():
     block = {
-        "accessionNumber": ["a-1", "a-2", "a-3"],
+        "accessionNumber": ["0000000001-20-000001", "0000000001-20-000002", "0000000001-20-000003"],
         "form": ["4", "10-K", "4/A"],
         "filingDate": ["2020-01-02"],
         "primaryDocument": ["x.xml", "k.htm", "y.xml"],
     }
     refs = list(filing_refs(block, "0000000001", None))
     assert refs == [
-        FilingRef("a-1", "4", "2020-01-02", None, "x.xml", "0000000001", None),
-        FilingRef("a-3", "4/A", None, None, "y.xml", "0000000001", None),
+        FilingRef("0000000001-20-000001", "4", "2020-01-02", None, "x.xml", "0000000001", None),
+        FilingRef("0000000001-20-000003", "4/A", None, None, "y.xml", "0000000001", None),
     ]
     assert list(filing_refs(["not", "a", "block"], "1", None)) == []
     assert older_pages({"filings": {"files": [{"name": "p1.json"}, "junk", {}]}}) == ["p1.json"]

@@ -21,9 +21,11 @@ from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
+from . import body as bodies
 from .budget import machine_budget
+from .names import safe_path, strip_credentials
 
 SEC_WWW = "https://www.sec.gov"
 SEC_DATA = "https://data.sec.gov"
@@ -55,6 +57,23 @@ class RateLimited(EdgarError):
 
 class Cancelled(EdgarError):
     """The client was cancelled (Ctrl-C): every waiting or new request stops at once."""
+
+
+class Transient(EdgarError):
+    """A failure that may well pass (server errors, timeouts, a deadline, a cut body):
+    the sync records it as transient and tries the filing again on the next run."""
+
+
+class BadJSON(EdgarError):
+    """A JSON document that does not decode (or nests deeper than Python can follow)."""
+
+
+class Refused(EdgarError):
+    """A request insider will not make or finish (a path outside the base, a redirect to
+    another host, a body over its cap): permanent, never retried."""
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 def redact_user_agent(ua: str) -> str:
@@ -189,12 +208,20 @@ class Edgar:
         rate_limit_cap: float = 600.0,
         timeout: float | tuple[float, float] = (10.0, 30.0),
         margin: float = 0.05,
+        max_redirects: int = 5,
+        caps: dict[str, int] | None = None,
+        deadlines: dict[str, float] | None = None,
     ) -> None:
         self.folder: Path | None = None
         self.base = None
+        self.auth: tuple[str, str] | None = None
         if base:
             if base.startswith(("http://", "https://")):
-                self.base = base.rstrip("/")
+                # user:pass@ goes to the session's auth, never into a stored or shown URL.
+                parts = urlparse(base)
+                if parts.username is not None or parts.password is not None:
+                    self.auth = (unquote(parts.username or ""), unquote(parts.password or ""))
+                self.base = strip_credentials(base).rstrip("/")
             else:
                 path = base[len("file://") :] if base.startswith("file://") else base
                 self.folder = Path(path).resolve()
@@ -225,6 +252,11 @@ class Edgar:
         self.rate_limit_pause = rate_limit_pause
         self.rate_limit_cap = rate_limit_cap
         self.timeout = timeout
+        self.max_redirects = max_redirects
+        self.caps = {**bodies.CAPS, **(caps or {})}
+        self.deadlines = {**bodies.DEADLINES, **(deadlines or {})}
+        # Told about long waits: notice(message, seconds). The CLI shows it; None: silent.
+        self.notice: Callable[[str, float], None] | None = None
         self._local = threading.local()
         self._sessions: list[Any] = []
         self._count_lock = threading.Lock()
@@ -253,34 +285,65 @@ class Edgar:
             s.close()
 
     # -- fetching ---------------------------------------------------------------------
-    def get(self, path: str) -> bytes:
-        if self.stop.is_set():
-            raise Cancelled("interrupted")
+    def get(self, path: str, kind: str | None = None) -> bytes:
+        """The document at `path` (relative to the base), at most the cap of its `kind`
+        (`filing`, `submissions`, `index`, `dataset`; guessed from the path if not given)."""
+        kind = kind or bodies.kind_of(path)
+        self._check(path)
         if self.folder is not None:
-            return self._read_file(path)
-        return self._get_http(self.url(path))
+            return self._read_file(path, kind)
+        return self._get_http(self.url(path), kind)
 
-    def get_json(self, path: str) -> Any:
-        data = self.get(path)
+    def download(self, path: str, dest: Path, kind: str = "dataset") -> int:
+        """Stream a large document (a data-set ZIP) into `dest`, under its cap and deadline:
+        written to `dest.part`, renamed when whole. Returns its size in bytes."""
+        kind = kind or bodies.kind_of(path)
+        self._check(path)
+        part = Path(f"{dest}.part")
+        try:
+            with open(part, "wb") as f:
+                if self.folder is not None:
+                    f.write(self._read_file(path, kind))
+                    size = f.tell()
+                else:
+                    size = self._get_http(self.url(path), kind, f)
+            os.replace(part, dest)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        return size
+
+    def get_json(self, path: str, kind: str | None = None) -> Any:
+        data = self.get(path, kind)
         try:
             return json.loads(data)
         except ValueError:
-            raise EdgarError(f"{self.url(path)}: not valid JSON") from None
+            raise BadJSON(f"{self.url(path)}: not valid JSON") from None
+        except RecursionError:
+            raise BadJSON(f"{self.url(path)}: JSON nested too deeply") from None
+
+    def _check(self, path: str) -> None:
+        if self.stop.is_set():
+            raise Cancelled("interrupted")
+        if not safe_path(path):
+            raise Refused(f"refused to request {path[:200]!r}: not a plain EDGAR path")
 
     def _count(self) -> None:
         with self._count_lock:
             self.requests += 1
 
-    def _read_file(self, path: str) -> bytes:
+    def _read_file(self, path: str, kind: str) -> bytes:
         assert self.folder is not None
         target = (self.folder / path).resolve()
         if not target.is_relative_to(self.folder):
-            raise NotFound(f"{path}: outside the mirror")
+            raise Refused(f"{path}: outside the mirror")
         self._count()
         try:
-            return target.read_bytes()
+            return bodies.read_file(target, self.caps[kind])
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             raise NotFound(f"{path}: not in the mirror ({self.folder})") from None
+        except bodies.TooLarge as e:
+            raise Refused(f"{path}: {kind} {e}") from None
         except OSError as e:
             raise EdgarError(f"{path}: {e.strerror}") from None
 
@@ -290,6 +353,9 @@ class Edgar:
             import requests
 
             s = requests.Session()
+            bodies.mount_watchdog(s)
+            s.auth = self.auth
+            s.max_redirects = self.max_redirects
             s.headers.update(
                 {
                     "User-Agent": self.user_agent,
@@ -302,80 +368,29 @@ class Edgar:
                 self._sessions.append(s)
         return s
 
-    def _get_http(self, url: str) -> bytes:
-        """GET with the fair-access rules: one limiter slot per attempt, bounded retries
-        on transient failures, one shared back-off on "slow down". One loop on purpose:
-        every answer (status or exception) decides the next attempt in one place."""
-        import requests
+    def _get_http(self, url: str, kind: str, dest: Any = None) -> Any:
+        from .request import get_http
 
-        transient = 0
-        limited = 0
-        session = self._session()  # set up before taking a slot: the slot is the send time
+        return get_http(self, url, kind, dest)
+
+    def _slot(self) -> float:
+        """The send time of one request: a slot of this process's limiter and, at the same
+        instant, a slot of the machine's budget, shared with every insider process
+        (edgar/budget.py). When the budget has none free, the process slot is given back
+        and both are taken again later: a slot taken long before its request is sent
+        would let requests bunch up at the server."""
         while True:
             sent_at = self.limiter.acquire()
-            # ... and, at the same instant, a slot of the machine's budget, shared with
-            # every insider process (edgar/budget.py). When it has none free, the process
-            # slot is given back and both are taken again later: a slot taken long before
-            # its request is sent would let requests bunch up at the server.
             wait = machine_budget().try_take()
-            if wait:
-                self.limiter.release(sent_at)
-                if self.stop.wait(wait):
-                    raise Cancelled("interrupted")
-                continue
-            self._count()
-            try:
-                resp = session.get(url, timeout=self.timeout)
-                status = resp.status_code
-                body = resp.content  # reads (and un-gzips) the whole body, or raises
-            except requests.RequestException as e:
-                if isinstance(e, ValueError):  # a bad URL or header: retrying cannot help
-                    raise EdgarError(f"{url}: {_first_line(e)}") from None
-                # A host that is not there (name unknown, connection refused) rarely comes
-                # back within seconds: one retry, then say so plainly.
-                unreachable = _unreachable(e)
-                if unreachable and transient >= 1:
-                    host = urlparse(url).netloc
-                    raise EdgarError(f"cannot connect to {host}: {unreachable}") from None
-                # Resets, timeouts, bodies cut short (fewer bytes than Content-Length), broken
-                # gzip: transient, retried a bounded number of times.
-                transient += 1
-                if transient > self.retries:
-                    raise EdgarError(
-                        f"{url}: {_kind(e)} after {self.retries} retries ({_first_line(e)})"
-                    ) from None
-                self._wait(transient, None)
-                continue
-            if status == 200:
-                self.limiter.succeeded(sent_at)
-                return body
-            if status == 429 or (status == 403 and _RATE_LIMIT_TEXT.search(body[:8192])):
-                limited += 1
-                if limited > self.rate_limit_retries:
-                    why = "rate limit"
-                    if b"Undeclared Automated Tool" in body[:8192]:
-                        why = f"undeclared tool: User-Agent {redact_user_agent(self.user_agent)!r}"
-                    raise RateLimited(
-                        f"EDGAR kept refusing requests (HTTP {status}, {why}) through "
-                        f"{self.rate_limit_retries} back-offs; stored filings are kept, "
-                        "run the same sync later to resume"
-                    )
-                self.limiter.slow_down(
-                    sent_at,
-                    _retry_after(resp.headers.get("Retry-After")),
-                    self.rate_limit_pause,
-                    self.rate_limit_cap,
-                )
-                continue
-            if status == 404:
-                raise NotFound(f"{url}: HTTP 404 not found")
-            if status >= 500:
-                transient += 1
-                if transient > self.retries:
-                    raise EdgarError(f"{url}: HTTP {status} after {self.retries} retries")
-                self._wait(transient, _retry_after(resp.headers.get("Retry-After")))
-                continue
-            raise EdgarError(f"{url}: HTTP {status}")
+            if not wait:
+                return sent_at
+            self.limiter.release(sent_at)
+            if self.stop.wait(wait):
+                raise Cancelled("interrupted")
+
+    def _tell(self, message: str, seconds: float) -> None:
+        if self.notice is not None:
+            self.notice(message, seconds)
 
     def _wait(self, attempt: int, retry_after: float | None) -> None:
         if retry_after is not None:
@@ -383,6 +398,10 @@ class Edgar:
         else:
             delay = min(self.backoff_cap, self.backoff * 2 ** (attempt - 1))
             delay *= 0.5 + random.random()
+        if delay >= 5:
+            from .request import duration
+
+            self._tell(f"EDGAR is not answering well: waiting {duration(delay)}", delay)
         with self._count_lock:
             self.retried += 1
         if self.stop.wait(delay):
