@@ -47,6 +47,13 @@ def explain(path: object, e: sqlite3.Error, timeout: float | None = None) -> str
         return f"{path} is not an insider database (not a SQLite file, or damaged): {msg}"
     if "unable to open" in msg:
         return f"cannot open database {path}: {msg} (does its folder exist and is it writable?)"
+    if "readonly" in msg:
+        return f"cannot write to database {path}: the file or its folder is read-only ({msg})"
+    kept = "what was stored before is kept"
+    if "disk is full" in msg:
+        return f"cannot write to database {path}: the disk is full ({msg}); {kept}"
+    if "disk I/O error" in msg:
+        return f"cannot write to database {path}: {msg} (a full disk, a file size limit?); {kept}"
     return f"database {path}: {msg}"
 
 
@@ -84,8 +91,17 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     if not Path(path).exists():
         raise NoDatabase(f"database {path} does not exist")
     try:
-        conn = sqlite3.connect(str(path), timeout=30)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            conn = sqlite3.connect(str(path), timeout=30)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError as e:
+            if "readonly" not in str(e):
+                raise
+            # A WAL database in a read-only folder: its -shm cannot be made. Nothing can be
+            # writing it there, so it is read as an immutable file.
+            uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
+            conn = sqlite3.connect(uri, uri=True, timeout=30)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as e:
         raise NotInsiderDatabase(
@@ -119,14 +135,22 @@ class transaction:
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as e:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise StoreError(explain(path_of(self.conn), e)) from None
             return
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+        self._rollback()
         # An IntegrityError is our bug and keeps its traceback.
         if isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError:
             raise StoreError(explain(path_of(self.conn), exc)) from None
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (a full disk): then ROLLBACK itself fails with
+        # "no transaction is active", which must not hide the error that caused it.
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
 
 # ---------------------------------------------------------------- the shape
