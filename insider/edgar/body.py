@@ -203,7 +203,11 @@ class Watchdog:
 
     def __enter__(self) -> Watchdog:
         _current.watchdog = self
-        self.timer.start()
+        if not self.timer.is_alive() and not self.done:  # entered once, however often called
+            try:
+                self.timer.start()
+            except RuntimeError:  # started before
+                pass
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -19,12 +19,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..datasets import quarter_of_name
+from . import body as bodies
 from .client import (
     _RATE_LIMIT_TEXT,
     Edgar,
     EdgarError,
     NotFound,
     RateLimited,
+    Refused,
+    Transient,
     _first_line,
     _retry_after,
     _unreachable,
@@ -117,7 +120,9 @@ def _download_http(edgar, url, dest, etag, last_modified, progress) -> Fetched:
     part = dest.with_name(dest.name + ".part")
     meta_file = dest.with_name(dest.name + ".part.json")
     session = edgar._session()
-    transient = limited = 0
+    transient = limited = hops = 0
+    asked: str | None = None  # a Retry-After over the cap, already waited out once
+    start = url
     while True:
         have = part.stat().st_size if part.exists() else 0
         part_tag = _read_meta(meta_file) if have else None
@@ -132,9 +137,21 @@ def _download_http(edgar, url, dest, etag, last_modified, progress) -> Fetched:
                 headers["If-Modified-Since"] = last_modified
         sent_at = edgar.limiter.acquire()
         edgar._count()
+        # The guards of every insider request (edgar/request.py): a deadline for the whole
+        # answer, redirects only home, a cap on the bytes written.
+        dog = bodies.Watchdog(edgar.deadlines["dataset"])
+        dog.__enter__()
         try:
-            resp = session.get(url, headers=headers, timeout=edgar.timeout, stream=True)
+            resp = session.get(
+                url, headers=headers, timeout=edgar.timeout, stream=True, allow_redirects=False
+            )
         except requests.RequestException as e:
+            dog.__exit__(None, None, None)
+            if dog.fired:
+                raise Transient(
+                    f"{url}: no answer within {edgar.deadlines['dataset']:g} s"
+                ) from None
+
             unreachable = _unreachable(e)
             if unreachable and transient >= 1:
                 raise EdgarError(
@@ -142,13 +159,26 @@ def _download_http(edgar, url, dest, etag, last_modified, progress) -> Fetched:
                 ) from None
             transient = _transient(edgar, url, transient, _first_line(e))
             continue
-        with resp:
+        with resp, dog:
             status = resp.status_code
+            if status in (301, 302, 303, 307, 308):
+                from .request import _redirect
+
+                hops += 1
+                url = _redirect(edgar, start, url, resp.headers.get("Location"), hops)
+                continue
             if status == 304:
                 edgar.limiter.succeeded(sent_at)
                 return Fetched("not-modified", None, 0, etag, last_modified)
             if status in (200, 206):
-                ok = _stream_body(resp, part, meta_file, status, have, progress)
+                ok = _stream_body(
+                    resp, part, meta_file, status, have, progress, edgar.caps["dataset"]
+                )
+                if dog.fired:
+                    raise Transient(
+                        f"{url}: not complete within {edgar.deadlines['dataset']:g} s "
+                        "(the deadline for a data set); run the same backfill to resume"
+                    )
                 if ok is None:  # cut short: resume from what is on disk
                     transient = _transient(edgar, url, transient, "response cut short")
                     continue
@@ -170,6 +200,21 @@ def _download_http(edgar, url, dest, etag, last_modified, progress) -> Fetched:
                 transient = _transient(edgar, url, transient, "HTTP 416")
                 continue
             if status == 429 or (status == 403 and _RATE_LIMIT_TEXT.search(body)):
+                wait = _retry_after(resp.headers.get("Retry-After"))
+                if wait is not None and wait > edgar.rate_limit_cap:
+                    if asked is not None:  # waited the cap once: one line, stop
+                        raise RateLimited(
+                            f"EDGAR still refuses (HTTP {status}) after the "
+                            f"{edgar.rate_limit_cap:g} s wait, the most insider waits, though "
+                            f"it asked for {asked} s; run the same backfill later"
+                        )
+                    asked = f"{wait:.0f}"
+                    edgar._tell(
+                        f"EDGAR asks to wait {asked} s (HTTP {status}); waiting "
+                        f"{edgar.rate_limit_cap:g} s, the most insider waits",
+                        edgar.rate_limit_cap,
+                    )
+                    wait = edgar.rate_limit_cap
                 limited += 1
                 if limited > edgar.rate_limit_retries:
                     raise RateLimited(
@@ -178,7 +223,7 @@ def _download_http(edgar, url, dest, etag, last_modified, progress) -> Fetched:
                     )
                 edgar.limiter.slow_down(
                     sent_at,
-                    _retry_after(resp.headers.get("Retry-After")),
+                    wait,
                     edgar.rate_limit_pause,
                     edgar.rate_limit_cap,
                 )
@@ -203,8 +248,9 @@ def _transient(
     return attempt
 
 
-def _stream_body(resp, part: Path, meta_file: Path, status: int, have: int, progress):
-    """Write the body to `part` (appending on 206). True when complete; None when cut."""
+def _stream_body(resp, part: Path, meta_file: Path, status: int, have: int, progress, cap: int):
+    """Write the body to `part` (appending on 206), at most `cap` bytes in all. True when
+    complete; None when cut."""
     import requests
 
     if status == 200:
@@ -216,15 +262,25 @@ def _stream_body(resp, part: Path, meta_file: Path, status: int, have: int, prog
             meta_file.unlink(missing_ok=True)
     length = resp.headers.get("Content-Length")
     expected = have + int(length) if length and length.isdigit() else None
+    if expected is not None and expected > cap:
+        raise Refused(
+            f"data set of {expected // bodies.MB} MB, over the {cap // bodies.MB} MB limit"
+        )
     done = have
     import urllib3
 
     try:
         with open(part, "ab" if status == 206 else "wb") as f:
             # read1: whatever has arrived, so the bytes before a cut are on disk to resume
-            while chunk := resp.raw.read1(CHUNK):
-                f.write(chunk)
+            # Raw bytes: a ZIP is never sent content-encoded (identity was asked for), and
+            # decoding here would let a gzip bomb through.
+            while chunk := resp.raw.read1(CHUNK, decode_content=False):
                 done += len(chunk)
+                if done > cap:
+                    raise Refused(
+                        f"data set over the {cap // bodies.MB} MB limit; not read further"
+                    )
+                f.write(chunk)
                 if progress:
                     progress(done, expected)
     except (requests.RequestException, urllib3.exceptions.HTTPError, ConnectionError):
