@@ -120,16 +120,6 @@ def test_each_kind_has_its_cap(hostile):
     with pytest.raises(Refused, match="submissions body over the 4 MB limit"):
         e.get_json(sub)
     assert e.get("files/company_tickers.json")  # the index cap is another one
-    # The helper for large downloads (data-set ZIPs) streams to disk under its own cap.
-    zpath = "files/structureddata/data/insider-transactions-data-sets/2024q1_form345.zip"
-    srv.files[zpath] = b"PK" + bytes(3 * MB)
-    dest = Path(tempfile.mkdtemp()) / "q.zip"
-    assert e.download(zpath, dest) == 3 * MB + 2
-    assert dest.read_bytes()[:2] == b"PK"
-    e.caps["dataset"] = 1 * MB
-    with pytest.raises(Refused, match="dataset body over the 1 MB limit"):
-        e.download(zpath, dest.with_name("r.zip"))
-    assert not dest.with_name("r.zip").exists() and not dest.with_name("r.zip.part").exists()
 
 
 @pytest.mark.slow

@@ -13,9 +13,9 @@ timeout). Here:
   shuts the connection's socket down when it passes, which wakes a read blocked anywhere
   (headers or body).
 
-`read_body` collects a body in memory (filings, JSON, indexes); `copy_body` streams one to
-a file (data-set ZIPs: `Edgar.download`). `read_file` is the same cap for a local path
-(`insider parse /dev/zero`, a mirror folder).
+`read_body` collects a body in memory (filings, JSON, indexes); data-set ZIPs stream to
+disk in datasetzips.py under `CAPS["dataset"]` and the same Watchdog. `read_file` is the
+same cap for a local path (`insider parse /dev/zero`, a mirror folder).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import threading
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 MB = 1024 * 1024
 
@@ -165,11 +165,6 @@ def read_body(resp: Any, kind: str, cap: int | None = None) -> bytes:
     parts: list[bytes] = []
     _pump(resp, kind, cap if cap is not None else CAPS[kind], parts.append)
     return b"".join(parts)
-
-
-def copy_body(resp: Any, dest: BinaryIO, kind: str = "dataset", cap: int | None = None) -> int:
-    """Stream the decoded body of `resp` into `dest`; return its size."""
-    return _pump(resp, kind, cap if cap is not None else CAPS[kind], dest.write)
 
 
 def read_file(path: str | Path, cap: int) -> bytes:

@@ -294,25 +294,6 @@ class Edgar:
             return self._read_file(path, kind)
         return self._get_http(self.url(path), kind)
 
-    def download(self, path: str, dest: Path, kind: str = "dataset") -> int:
-        """Stream a large document (a data-set ZIP) into `dest`, under its cap and deadline:
-        written to `dest.part`, renamed when whole. Returns its size in bytes."""
-        kind = kind or bodies.kind_of(path)
-        self._check(path)
-        part = Path(f"{dest}.part")
-        try:
-            with open(part, "wb") as f:
-                if self.folder is not None:
-                    f.write(self._read_file(path, kind))
-                    size = f.tell()
-                else:
-                    size = self._get_http(self.url(path), kind, f)
-            os.replace(part, dest)
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
-        return size
-
     def get_json(self, path: str, kind: str | None = None) -> Any:
         data = self.get(path, kind)
         try:
@@ -368,10 +349,10 @@ class Edgar:
                 self._sessions.append(s)
         return s
 
-    def _get_http(self, url: str, kind: str, dest: Any = None) -> Any:
+    def _get_http(self, url: str, kind: str) -> bytes:
         from .request import get_http
 
-        return get_http(self, url, kind, dest)
+        return get_http(self, url, kind)
 
     def _slot(self) -> float:
         """The send time of one request: a slot of this process's limiter and, at the same

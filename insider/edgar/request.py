@@ -7,7 +7,7 @@ long waits (`Edgar.notice`). The client (`client.py`) keeps the state; this is t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlparse
 
 from . import body as bodies
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from .client import Edgar
 
 
-def get_http(client: Edgar, url: str, kind: str, dest: Any = None) -> Any:
-    """GET `url` through the limiter: the body (or its size, written to `dest`).
+def get_http(client: Edgar, url: str, kind: str) -> bytes:
+    """GET `url` through the limiter: the body.
     Each redirect hop is one more request through the limiter, to the same origin
     and under the base only. A Retry-After over `rate_limit_cap` is waited for the cap
     only, once, and the user is told; refused again, the sync stops (RateLimited)."""
@@ -55,12 +55,7 @@ def get_http(client: Edgar, url: str, kind: str, dest: Any = None) -> Any:
                 try:
                     status = resp.status_code
                     if status == 200:
-                        if dest is not None:
-                            dest.seek(0)
-                            dest.truncate()
-                            body = bodies.copy_body(resp, dest, kind, client.caps[kind])
-                        else:
-                            body = bodies.read_body(resp, kind, client.caps[kind])
+                        body = bodies.read_body(resp, kind, client.caps[kind])
                     else:
                         body = b"" if status in _REDIRECTS else bodies.read_prefix(resp)
                 finally:
