@@ -19,7 +19,7 @@ ACCESSION = re.compile(r"[0-9]{10}-[0-9]{2}-[0-9]{6}")  # ASCII: \d matches "０
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 _XSL_PREFIX = re.compile(r"xslF345X[0-9]{2}/", re.I)
 _SEGMENT = _NAME
-_QUERY = re.compile(r"[A-Za-z0-9=&_.,+-]*")
+_QUERY = re.compile(r"[A-Za-z0-9=&_.,+/-]*")  # the feed: type=4/A
 MAX_CIK_DIGITS = 10
 
 
