@@ -91,7 +91,7 @@ def read(doc) -> None:
     problems: list[str] = []
     try:
         refs = list(filing_refs(recent_block(doc), "0000000001", None, problems))
-        pages = older_pages(doc, problems)
+        pages = older_pages(doc, problems=problems)
         for name in pages:
             assert safe_path(f"submissions/{name}")
         refs += list(filing_refs(doc, "0000000001", None, problems))  # as an older page
