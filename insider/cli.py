@@ -719,7 +719,15 @@ def datasette_metadata(
     print(datasette_metadata_json(database))
 
 
-# `insider backfill` lives in its own module (the data-set bulk path, issue 10).
+if __name__ == "__main__":
+    # `python -m insider.cli`: this file runs as __main__, a second copy of the module that
+    # backfill_cli's `from .cli import ...` would not see; hand over to the package's module.
+    from insider.cli import main as _main
+
+    _main()
+    sys.exit(0)
+
+# `insider backfill` lives in its own module (the data-set bulk path).
 from .backfill_cli import backfill as _backfill  # noqa: E402
 
 app.command("backfill")(_backfill)
