@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from .sanitize import json_text, spreadsheet_text
+from .sections import PUBLIC_ROW_KEYS
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -336,29 +337,7 @@ def write_csv(records: list[dict[str, Any]], columns: tuple[str, ...], stream: A
 # pandas.read_csv wants. The mixed records above stay available as `--csv-records`.
 
 ROW_KEYS = (
-    "accession",
-    "form",
-    "filing_date",
-    "kind",
-    "transaction_date",
-    "deemed_execution_date",
-    "code",
-    "shares",
-    "price_per_share",
-    "total_value",
-    "acquired_disposed",
-    "shares_owned_following",
-    "value_owned_following",
-    "direct_or_indirect",
-    "nature_of_ownership",
-    "conversion_or_exercise_price",
-    "exercise_date",
-    "expiration_date",
-    "underlying_security_title",
-    "underlying_shares",
-    "underlying_value",
-    "timeliness",
-    "equity_swap_involved",
+    *PUBLIC_ROW_KEYS,
     "code_meaning",
     "value",
     "plan_10b5_1",

@@ -199,7 +199,9 @@ def security_section(
     }
 
 
-_PUBLIC = (
+# The stored row fields every report row carries, in their documented order; export.py's
+# CSV/NDJSON row keys extend this one list.
+PUBLIC_ROW_KEYS = (
     "accession",
     "form",
     "filing_date",
@@ -231,7 +233,7 @@ def _flag(v: Any) -> bool | None:
 
 
 def public_row(r: dict[str, Any]) -> dict[str, Any]:
-    d = {k: r[k] for k in _PUBLIC}
+    d = {k: r[k] for k in PUBLIC_ROW_KEYS}
     d["code_meaning"] = meaning(r["code"]) if r["kind"] == "transaction" else "holding"
     d["value"] = row_value(r)
     d["plan_10b5_1"] = _flag(r["plan_10b5_1"])
