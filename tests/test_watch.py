@@ -109,7 +109,7 @@ def test_feed_grows_between_polls_alerts_once_each(db, edgar_server):
 
 
 def test_json_lines_have_show_row_keys_plus_owner_and_issuer(db, edgar_server):
-    from insider.sections import _PUBLIC
+    from insider.sections import PUBLIC_ROW_KEYS
 
     m = Market()
     m.publish(m.make(D2, "4", accepted=at(D2, 9, 0)))
@@ -123,7 +123,7 @@ def test_json_lines_have_show_row_keys_plus_owner_and_issuer(db, edgar_server):
     (line,) = out.getvalue().splitlines()
     a = json.loads(line)
     for key in (
-        *_PUBLIC,
+        *PUBLIC_ROW_KEYS,
         "code_meaning",
         "value",
         "plan_10b5_1",
