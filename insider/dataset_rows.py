@@ -300,38 +300,30 @@ def _filings(conn: sqlite3.Connection, cursors: list) -> Iterator[tuple[Filing, 
         yield filing, filing_date
 
 
-def _text_value(v: str, where: _Where, column: str) -> str | None:
-    return v.strip() or None
-
-
 def _bool_value(v: str, where: _Where, column: str) -> bool | None:
     return to_bool(v)
 
 
-# One converter per Row value slot.
-_CONVERTERS = tuple(
-    to_decimal
-    if i in _DECIMAL_SLOTS
-    else to_date
-    if i in _DATE_SLOTS
-    else _bool_value
-    if i == _BOOL_SLOT
-    else _text_value
+# The typed value slots (decimal, date, bool) and their converters; the rest are text.
+_TYPED = tuple(
+    (i, to_decimal if i in _DECIMAL_SLOTS else to_date if i in _DATE_SLOTS else _bool_value,
+     _COLNAMES[i])
     for i in range(_NVAL)
-)
-_SLOTS = tuple(zip(range(_NVAL), _CONVERTERS, _COLNAMES, strict=True))
+    if i in _DECIMAL_SLOTS or i in _DATE_SLOTS or i == _BOOL_SLOT
+)  # fmt: skip
+_FN_START = 3 + _NVAL
 
 
 def _row(r: tuple, table: str, kind: str, where: _Where) -> Row:
-    # r: rowid, acc, sk, the 21 values, the 21 footnote columns
+    # r: rowid, acc, sk, the 21 values, the 21 footnote columns; '' is absent
     where.line = r[0] + 1
-    vals: list = list(r[3 : 3 + _NVAL])
-    for i, conv, col in _SLOTS:
+    vals: list = [(v.strip() or None) if v else None for v in r[3:_FN_START]]
+    for i, conv, col in _TYPED:
         v = vals[i]
-        vals[i] = conv(v, where, col) if v else None
+        if v is not None:
+            vals[i] = conv(v, where, col)
     notes: dict[str, tuple[str, ...]] = {}
-    fns = r[3 + _NVAL :]
-    for i, text in enumerate(fns):
+    for i, text in enumerate(r[_FN_START:]):
         if text:
             ids = _ids(text)
             if ids:

@@ -25,8 +25,8 @@ import re
 import sqlite3
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
 
 from .models import ROW_FIELDS_D_TXN
@@ -216,18 +216,26 @@ def stage(conn: sqlite3.Connection, zf: zipfile.ZipFile, progress=None) -> Stage
         conn.execute(f"DROP TABLE IF EXISTS {_table(member)}")
         conn.execute(
             f"CREATE TABLE {_table(member)} ("
-            + ", ".join(f"c{i} TEXT" for i in range(len(cols)))
+            + ", ".join(f"c{i} TEXT NOT NULL DEFAULT ''" for i in range(len(cols)))
             + ")"
         )
-        counts[member] = _stage_member(conn, zf, members[member], member, cols, progress)
+        try:
+            counts[member] = _stage_member(conn, zf, members[member], member, cols, progress)
+        except _ShortRow:
+            # A row with fewer fields than the header: start the member again, padding rows.
+            conn.execute(f"DELETE FROM {_table(member)}")
+            counts[member] = _stage_member(conn, zf, members[member], member, cols, progress, True)
     _check_orphans(conn)
     return Staged(counts)
 
 
-def _stage_member(conn, zf, info, member, cols, progress) -> int:
-    insert = f"INSERT INTO {_table(member)} VALUES ({','.join('?' * len(cols))})"
+class _ShortRow(Exception):
+    pass
+
+
+def _stage_member(conn, zf, info, member, cols, progress, pad_rows: bool = False) -> int:
     name = info.filename.rsplit("/", 1)[-1]
-    line = 1
+    reader = None
     try:
         with zf.open(info) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
@@ -237,31 +245,33 @@ def _stage_member(conn, zf, info, member, cols, progress) -> int:
             except StopIteration:
                 raise DatasetError(f"{name}: empty member (no header row)") from None
             names = [ALIASES.get(h.strip().upper(), h.strip().upper()) for h in header]
-            where = {}
+            where: dict[str, int] = {}
             for i, h in enumerate(names):
                 where.setdefault(h, i)
             for req in REQUIRED.get(member, ("ACCESSION_NUMBER",)):
                 if req not in where:
                     raise DatasetError(f"{name}: no {req} column in its header")
-            n = len(names)
-            pick = itemgetter(*[where.get(c, n) for c in cols])  # n: the '' appended below
-            pad = [""] * (n + 1)
-
-            def rows() -> Iterator[tuple]:
-                nonlocal line
-                for row in reader:
-                    line += 1
-                    if len(row) != n:
-                        if not row or row == [""]:
-                            continue  # a blank line
-                        row = (row + pad)[:n]
-                    row.append("")
-                    yield pick(row)
-
-            it = rows()
+            # Only the columns this vintage has: the others keep their '' default.
+            present = [(k, where[c]) for k, c in enumerate(cols) if c in where]
+            insert = (
+                f"INSERT INTO {_table(member)}({','.join(f'c{k}' for k, _ in present)}) "
+                f"VALUES ({','.join('?' * len(present))})"
+            )
+            pick = itemgetter(*[i for _, i in present])
+            if len(present) == 1:
+                one = pick
+                pick = lambda row: (one(row),)  # noqa: E731 (itemgetter of one gives no tuple)
+            rows = filter(None, reader)  # blank lines are [] and dropped
+            if pad_rows:
+                n = len(names)
+                rows = (r + [""] * (n - len(r)) if len(r) < n else r for r in rows)
+            picked = map(pick, rows)  # the csv reader and itemgetter: all in C
             total = 0
             while True:
-                chunk = [r for _, r in zip(range(20000), it, strict=False)]
+                try:
+                    chunk = list(islice(picked, 20000))
+                except IndexError:
+                    raise _ShortRow from None
                 if not chunk:
                     break
                 conn.executemany(insert, chunk)
@@ -270,9 +280,11 @@ def _stage_member(conn, zf, info, member, cols, progress) -> int:
                     progress(member, total)
             return total
     except UnicodeDecodeError:
-        raise DatasetError(f"{name} line {line + 1}: bytes that are not UTF-8 text") from None
+        line = reader.line_num + 1 if reader is not None else 1
+        raise DatasetError(f"{name} line {line}: bytes that are not UTF-8 text") from None
     except csv.Error as e:
-        raise DatasetError(f"{name} line {line + 1}: {e}") from None
+        line = reader.line_num if reader is not None else 1
+        raise DatasetError(f"{name} line {line}: {e}") from None
     except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as e:
         raise DatasetError(f"{zf.filename}: damaged ZIP member {name} ({e})") from None
 

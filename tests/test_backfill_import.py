@@ -341,3 +341,25 @@ def test_members_in_a_folder_and_any_case(tmp_path):
     db = store.connect(tmp_path / "insider.db")
     z = make_zip(HANDMADE_Q, tmp_path / "2007Q2_FORM345.ZIP", folder_in_zip="2007q2_form345/")
     assert import_zip(db, z).filings == 5
+
+
+def test_short_rows_blank_lines_and_extra_columns(tmp_path):
+    """A row with fewer fields than its header (trailing empties left out), a blank line
+    and a column insider does not know: read by header name, the missing values empty."""
+    sig = _tsv("OWNER_SIGNATURE.tsv").replace(b"/s/ John Doe\t01-JUN-2007\n", b"/s/ John Doe\n\n")
+    notes = (
+        _tsv("FOOTNOTES.tsv")
+        .replace(b"FOOTNOTE_TXT\n", b"FOOTNOTE_TXT\tLOADED_ON\n", 1)
+        .replace(b"2006 Equity Incentive Plan.\n", b"2006 Equity Incentive Plan.\t2024-10-01\n")
+    )
+    db = store.connect(tmp_path / "insider.db")
+    z = make_zip(HANDMADE_Q, tmp_path / "2007q2_form345.zip",
+                 replace={"OWNER_SIGNATURE.tsv": sig, "FOOTNOTES.tsv": notes})  # fmt: skip
+    assert import_zip(db, z).filings == 5
+    assert q(db, "SELECT name, date FROM signatures WHERE accession = ?", FORM3_ACC) == [
+        ("/s/ John Doe", None)
+    ]
+    assert q(db, "SELECT text FROM footnotes WHERE accession = ?", FORM5_ACC) == [
+        ("Granted under the 2006 Equity Incentive Plan.",)
+    ]
+    assert q(db, "SELECT count(*) FROM signatures") == [(6,)]
