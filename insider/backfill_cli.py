@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .cli import DbOpt, EdgarOpt, _open_db, _progress, fail
+from .cli import DbOpt, EdgarOpt, _discard_if_empty, _open_db, _progress, fail
 
 
 def backfill(
@@ -89,6 +89,7 @@ def backfill(
             client = Edgar(edgar, user_agent_from_env(user_agent), rate)
         except EdgarError as e:
             fail(str(e))
+    fresh = not db.exists()
     database = _open_db(db)
     try:
         if refine:
@@ -110,6 +111,7 @@ def backfill(
             )
         except KeyboardInterrupt:
             stop()
+            _discard_if_empty(database, db, fresh)
             fail(
                 "interrupted; quarters imported before are kept, the one in progress was not "
                 "imported (run the same backfill to finish it)",
@@ -117,6 +119,7 @@ def backfill(
             )
         except (DatasetError, EdgarError, SyncError) as e:
             stop()
+            _discard_if_empty(database, db, fresh)  # a failed first run leaves no empty file
             fail(str(e))
         finally:
             if keep_zips is None and work.is_dir() and not any(work.iterdir()):
@@ -134,6 +137,7 @@ def backfill(
         print(f"insider: {o.quarter}: {o.message}", file=sys.stderr)
     print(result.summary(), file=sys.stderr if quiet else sys.stdout)
     if result.failed:
+        _discard_if_empty(database, db, fresh)
         raise typer.Exit(1)
 
 

@@ -217,3 +217,11 @@ def test_refine_replaces_data_set_filings_with_their_xml(tmp_path, edgar_server,
     r = insider("backfill", "--refine", "--issuer", "AIV", "--edgar", srv.url, "--db", str(db))
     assert r.returncode == 0 and "0 data-set filings replaced" in r.stdout
     assert srv.paths() == []
+
+
+def test_unreachable_edgar_is_one_line_and_leaves_no_database(tmp_path):
+    db = tmp_path / "i.db"
+    r = insider("backfill", "--edgar", "http://127.0.0.1:9", "--db", str(db))
+    assert r.returncode == 1 and one_line(r.stderr)
+    assert "cannot connect to 127.0.0.1:9" in r.stderr
+    assert not db.exists()
