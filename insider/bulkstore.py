@@ -245,7 +245,6 @@ def _derive(
                 (issuer, period, base, base + "/A"),
             )
         )
-    # Ranking every position at once beats ranking them 400 at a time when the quarter
-    # touches a good part of them (a first import); same rule, same result.
-    (rows,) = c.execute("SELECT max(rowid) FROM ownership_rows").fetchone()
-    refresh_latest(c, None if rows and len(positions) * 2 >= rows else positions)
+    # Only the positions the quarter touched (ranking all rows at once was measured slower
+    # from 200,000 rows on: one big sort instead of index look-ups).
+    refresh_latest(c, positions)
