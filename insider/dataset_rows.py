@@ -200,33 +200,41 @@ class _Side:
         return rows
 
 
-def filings(conn: sqlite3.Connection) -> Iterator[tuple[Filing, str]]:
-    """Pass 2: one (Filing, filing_date) per staged accession, in accession order.
+class Filings:
+    """Pass 2: iterate for one (Filing, filing_date) per staged accession, in accession
+    order. The eight sorted cursors are opened here, at once (SQLite sorts when a cursor
+    starts, sizing its sort buffers by the page cache then: the caller keeps the cache
+    small until this returns). close() releases them (they hold the TEMP tables)."""
 
-    Close the generator when done with it early: its cursors hold the TEMP tables."""
-    cursors: list[sqlite3.Cursor] = []
-    try:
-        yield from _filings(conn, cursors)
-    finally:
-        for cur in cursors:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.cursors: list[sqlite3.Cursor] = []
+        # SK surrogate keys follow the order rows were loaded from the XML; ties: file order.
+        sk = "CAST(c1 AS INTEGER), rowid"
+        self.submissions = _cursor(conn, "SUBMISSION", "rowid", self.cursors)
+        self.sides = {
+            m: _Side(_grouped(_cursor(conn, m, sk if m in ROW_TABLES else "rowid", self.cursors)))
+            for m in ("REPORTINGOWNER", *ROW_TABLES, "FOOTNOTES", "OWNER_SIGNATURE")
+        }
+
+    def __iter__(self) -> Iterator[tuple[Filing, str]]:
+        return _filings(self.submissions, self.sides)
+
+    def close(self) -> None:
+        for cur in self.cursors:
             cur.close()
 
 
-def _filings(conn: sqlite3.Connection, cursors: list) -> Iterator[tuple[Filing, str]]:
+def filings(conn: sqlite3.Connection) -> Filings:
+    return Filings(conn)
+
+
+def _filings(submissions, sides: dict) -> Iterator[tuple[Filing, str]]:
     where = _Where()
-    # SK surrogate keys follow the order rows were loaded from the XML; ties: file order.
-    sk = "CAST(c1 AS INTEGER), rowid"
-    sides = {
-        "REPORTINGOWNER": _Side(_grouped(_cursor(conn, "REPORTINGOWNER", "rowid", cursors))),
-        **{m: _Side(_grouped(_cursor(conn, m, sk, cursors))) for m in ROW_TABLES},
-        "FOOTNOTES": _Side(_grouped(_cursor(conn, "FOOTNOTES", "rowid", cursors))),
-        "OWNER_SIGNATURE": _Side(_grouped(_cursor(conn, "OWNER_SIGNATURE", "rowid", cursors))),
-    }
     owners_side = sides["REPORTINGOWNER"]
     notes_side = sides["FOOTNOTES"]
     sig_side = sides["OWNER_SIGNATURE"]
     row_sides = [(sides[m], m, *ROW_TABLES[m]) for m in ROW_TABLES]
-    for s in _cursor(conn, "SUBMISSION", "rowid", cursors):
+    for s in submissions:
         where.member, where.line = "SUBMISSION", s[0] + 1
         acc = s[1]
         if not _ACCESSION.match(acc):
