@@ -92,6 +92,9 @@ def test_ctrl_c_mid_import(tmp_path):
     z = _quarter(tmp_path)
     _, seconds = _clean(tmp_path, z)
     db = tmp_path / "interrupted.db"
+    from insider import store
+
+    store.connect(db).conn.close()  # an existing database (a new one is removed, as by sync)
     proc = _start(z, db)
     _wait_mid_import(proc, seconds)
     proc.send_signal(signal.SIGINT)
