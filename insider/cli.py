@@ -707,6 +707,52 @@ def reparse(
         raise typer.Exit(1)
 
 
+@app.command("export")
+def export_lake(
+    folder: Annotated[Path, typer.Argument(help="Folder of the datasets (created if needed).")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="parquet (needs insider[export]), csv or ndjson.")
+    ] = "parquet",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    tables: Annotated[
+        str | None,
+        typer.Option("--tables", help="Only these tables/views, e.g. transactions,filings."),
+    ] = None,
+    db: DbOpt = Path("insider.db"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+) -> None:
+    """Write the tables and views as Hive-partitioned Parquet (or CSV/NDJSON) datasets for
+    DuckDB, Spark or Trino; a second run rewrites only the partitions that changed."""
+    import signal
+    import sqlite3
+
+    from .lake import LakeError, export
+
+    def _term(signum, frame):  # SIGTERM stops like Ctrl-C: the previous export stays
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _term)
+    log = None if quiet else (lambda line: print(f"  {line}", file=sys.stderr))
+    try:
+        result = export(db, folder, fmt, since, until, tables, log=log)
+    except LakeError as e:
+        fail(str(e))
+    except KeyboardInterrupt:
+        fail(f"interrupted; the previous export in {folder} is unchanged", 130)
+    except OSError as e:
+        fail(f"cannot write the export to {folder}: {e.strerror or e}")
+    except sqlite3.Error as e:
+        fail(f"database {db}: {e}")
+    print(result.summary())
+    if result.untyped:
+        print(
+            f"insider: {result.untyped} value(s) did not fit their column type and are kept "
+            "exactly as text in exact_text (see _schema.md)",
+            file=sys.stderr,
+        )
+
+
 @app.command("datasette-metadata")
 def datasette_metadata(
     database: Annotated[

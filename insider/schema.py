@@ -279,6 +279,19 @@ SHAPE_TABLES: list[str] = [
     hash TEXT NOT NULL
 )""",
     WATCH_STATE,
+    # What `insider export DIR` last wrote to each folder (insider/lake/state.py).
+    """CREATE TABLE IF NOT EXISTS lake_partitions (
+    lake TEXT NOT NULL,
+    dataset TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    format TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    file TEXT NOT NULL,
+    exported_at TEXT NOT NULL,
+    PRIMARY KEY (lake, dataset, partition)
+)""",
 ]
 
 # version -> (statements taking version-1 to version, re-derive from raw XML afterwards)

@@ -289,6 +289,21 @@ OBJECTS: dict[str, dict[str, Any]] = {
         value="The value (text).",
         updated_at="When it was last written (UTC).",
     ),
+    "lake_partitions": _table(
+        "What `insider export DIR` last wrote to each folder, one row per partition file: "
+        "the next export rewrites only partitions whose fingerprint changed. Primary key "
+        "(lake, dataset, partition).",
+        lake="Absolute path of the export folder.",
+        dataset="Exported table or view, e.g. transactions.",
+        partition="Hive partition folder, e.g. year=2024; empty for an unpartitioned table.",
+        format="parquet, csv or ndjson.",
+        fingerprint="Hash of the partition's rows as read from the database, its columns "
+        "and format.",
+        rows="Rows in the partition file.",
+        bytes="Size of the partition file.",
+        file="The partition file, relative to the export folder.",
+        exported_at="When the file was written (UTC).",
+    ),
     "owners_fts": _table(
         "Full-text index (SQLite FTS5) of owners.name, kept in sync by triggers; rowid = "
         "owners.rowid. Query: owners_fts MATCH '\"herzog\"*'.",
