@@ -122,8 +122,8 @@ def parse_names(text: str | None) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
     unknown = [n for n in names if n not in ALL]
     if unknown or not names:
+        given = ",".join(unknown) if unknown else repr(text)
         raise ValueError(
-            f"--tables {','.join(unknown) or text!r}: not an exportable table or view "
-            f"(known: {','.join(ALL)})"
+            f"--tables {given}: not an exportable table or view (known: {','.join(ALL)})"
         )
     return names
