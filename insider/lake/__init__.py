@@ -257,6 +257,7 @@ def _write(reader, root, ds, fmt, since, until, todo, res, pending, current) -> 
             folder = files.partition_dir(root, ds.name, part)
             pf = open_files[part] = files.PartFile(folder, fmt, ds.columns, schema)
             pending.append((pf, state.Part(ds.name, part, fmt, "", 0, 0, "")))
+            pf.open()
             hashes[part] = state.new_hash(fmt, ds.name, ds.columns)
             buffers[part], buffered[part] = [], 0
         state.feed(hashes[part], rows)

@@ -49,15 +49,21 @@ class PartFile:
     """One partition being written: to a temporary file, until commit() renames it."""
 
     def __init__(self, folder: Path, fmt: str, columns: tuple[str, ...], schema: Any = None):
-        folder.mkdir(parents=True, exist_ok=True)
+        """Nothing is created yet: the caller records the object (to abort it on Ctrl-C)
+        before open() creates the temporary file."""
         self.fmt = fmt
         self.final = folder / FINAL.format(ext=EXT[fmt])
         self.temp = folder / f"_{self.final.name}.tmp-{os.getpid()}"
         self.rows = 0
         self.columns = columns
+        self.schema = schema
         self._pq: Any = None
         self._stream: io.TextIOWrapper | None = None
         self._csv: Any = None
+
+    def open(self) -> None:
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        fmt, schema, columns = self.fmt, self.schema, self.columns
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
@@ -107,6 +113,12 @@ class PartFile:
         except Exception:  # noqa: BLE001  # best effort: we are already failing
             pass
         self.temp.unlink(missing_ok=True)
+        folder = self.final.parent
+        try:  # a partition folder this export created, still empty
+            if folder.name.startswith("year=") and not any(folder.iterdir()):
+                folder.rmdir()
+        except OSError:
+            pass
 
     def commit(self) -> None:
         os.replace(self.temp, self.final)
