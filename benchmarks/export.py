@@ -1,0 +1,216 @@
+"""`insider export` on the 1M and 5M row databases, beside its floors, in the same run.
+
+    .venv/bin/python benchmarks/export.py [--sizes 1m,5m] [--runs N]
+
+Databases: built once with the store's own code by benchmarks/show.py's builder (imported,
+not copied): 10,000 owners x 10 Form 4s x 10 Table I transactions = 1M rows, and the same
+with 50,000 owners = 5M rows; cached in benchmarks/.cache/ (gitignored).
+
+For each size, each step a fresh process (so peak RSS is its own):
+- export: `insider export DIR` (Parquet, default datasets), wall time, rows and bytes
+  written (from lake_partitions), peak RSS;
+- unchanged: the same command again (hashes every row, writes nothing);
+- pyarrow floor: every partition file of that export read into memory, then written
+  again with pyarrow alone (same schema, same zstd): only the writing is timed. This is
+  what any Parquet writer must pay for the same rows; the export's extra cost is reading
+  SQLite and converting to exact types;
+- SQLite read floor: `SELECT *` of the same tables and views, fetched in Python, no writing;
+- query: a cluster-buys query (issuer-days with >= 3 distinct buyers in 10 days, open
+  market purchases of Table I) by DuckDB on the export and by SQLite on the database,
+  results checked equal, best of N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent / "insider"
+sys.path.insert(0, str(HERE))
+
+import show  # noqa: E402  # the 1M builder of benchmarks/show.py, reused
+
+SIZES = {"1m": 10_000, "5m": 50_000}  # owners; x 100 rows each
+
+
+def database(size: str) -> Path:
+    path = show.DB if size == "1m" else show.CACHE / f"show-{size}.db"
+    if not path.exists():
+        show.OWNERS = SIZES[size]
+        show.build(path)
+    return path
+
+
+def _run(cmd: list[str]) -> tuple[float, int, str]:
+    t = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(f"{' '.join(cmd[:3])} failed: {r.stderr[-2000:]}")
+    return time.perf_counter() - t, 0, r.stdout
+
+
+def timed_cmd(cmd: list[str]) -> tuple[float, int]:
+    """Wall time and this child's own peak RSS (wait4), output to a pipe."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t
+    err = p.stderr.read().decode() if p.stderr else ""
+    if status:
+        raise SystemExit(f"{' '.join(cmd)} failed: {err[-2000:]}")
+    return dt, usage.ru_maxrss * 1024
+
+
+FLOOR = """
+import sys, time, json, pathlib
+import pyarrow.parquet as pq
+lake, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+spent = rows = size = 0
+for f in sorted(lake.rglob('part-0.parquet')):
+    table = pq.read_table(f, partitioning=None)
+    target = out / f.relative_to(lake)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    pq.write_table(table, target, compression='zstd', row_group_size=65536)
+    spent += time.perf_counter() - t
+    rows += table.num_rows
+    size += target.stat().st_size
+    del table
+print(json.dumps({'seconds': spent, 'rows': rows, 'bytes': size}))
+"""
+
+READ_FLOOR = """
+import sys, time, json, sqlite3
+sys.path.insert(0, sys.argv[2])
+from insider.lake.datasets import DEFAULT, dataset
+c = sqlite3.connect(sys.argv[1])
+rows = 0
+t = time.perf_counter()
+for name in DEFAULT:
+    sql, params = dataset(name).select(None, None)
+    cur = c.execute(sql, params)
+    while batch := cur.fetchmany(4096):
+        rows += len(batch)
+print(json.dumps({'seconds': time.perf_counter() - t, 'rows': rows}))
+"""
+
+CLUSTER = """
+WITH p AS MATERIALIZED (
+    SELECT issuer_cik, transaction_date AS d, owner_cik FROM {src}
+    WHERE code = 'P' AND form_table = 'I'
+), days AS MATERIALIZED (SELECT DISTINCT issuer_cik, d FROM p)
+SELECT days.issuer_cik, days.d, count(DISTINCT p.owner_cik) AS buyers, count(*) AS n
+FROM days JOIN p ON p.issuer_cik = days.issuer_cik AND p.d >= days.d AND p.d <= {plus10}
+GROUP BY days.issuer_cik, days.d
+HAVING count(DISTINCT p.owner_cik) >= 3
+ORDER BY 1, 2
+"""
+
+
+def cluster_sqlite(db: Path) -> tuple[float, list]:
+    c = sqlite3.connect(db)
+    t = time.perf_counter()
+    rows = c.execute(CLUSTER.format(src="transactions", plus10="date(days.d, '+10 days')"))
+    rows = [tuple(map(str, r)) for r in rows.fetchall()]
+    return time.perf_counter() - t, rows
+
+
+def cluster_duckdb(lake: Path) -> tuple[float, list]:
+    import duckdb
+
+    src = f"read_parquet('{lake}/transactions/**/*.parquet', hive_partitioning=true)"
+    con = duckdb.connect()
+    t = time.perf_counter()
+    rows = con.execute(CLUSTER.format(src=src, plus10="days.d + INTERVAL 10 DAY")).fetchall()
+    rows = [tuple(map(str, r)) for r in rows]
+    return time.perf_counter() - t, rows
+
+
+def lake_totals(db: Path, lake: Path) -> dict[str, tuple[int, int]]:
+    with sqlite3.connect(db) as c:
+        return {
+            d: (r, b)
+            for d, r, b in c.execute(
+                "SELECT dataset, sum(rows), sum(bytes) FROM lake_partitions WHERE lake = ? "
+                "GROUP BY dataset",
+                (str(lake.resolve()),),
+            )
+        }
+
+
+def bench(size: str, runs: int) -> None:
+    db = database(size)
+    work = Path(tempfile.mkdtemp(prefix=f"export-{size}-", dir=show.CACHE))
+    lake = work / "lake"
+    try:
+        print(f"\n## {size}: {db.name} ({db.stat().st_size / 1e6:,.0f} MB)", flush=True)
+        cmd = [str(BIN), "export", str(lake), "--db", str(db), "-q"]
+        t_exp, rss_exp = timed_cmd(cmd)
+        totals = lake_totals(db, lake)
+        rows = sum(r for r, _ in totals.values())
+        size_b = sum(b for _, b in totals.values())
+        t_again, rss_again = timed_cmd(cmd)
+        floor = json.loads(_run([sys.executable, "-c", FLOOR, str(lake), str(work / "f")])[2])
+        shutil.rmtree(work / "f", ignore_errors=True)
+        readf = json.loads(_run([sys.executable, "-c", READ_FLOOR, str(db), str(ROOT)])[2])
+        assert floor["rows"] == rows == readf["rows"], (floor, rows, readf)
+        sq = [cluster_sqlite(db) for _ in range(runs)]
+        dk = [cluster_duckdb(lake) for _ in range(runs)]
+        assert sq[0][1] == dk[0][1], "DuckDB and SQLite disagree on the cluster buys"
+        t_sq, t_dk = min(t for t, _ in sq), min(t for t, _ in dk)
+        txn_rows, txn_bytes = totals["transactions"]
+        print(
+            json.dumps(
+                {
+                    "size": size,
+                    "rows_written": rows,
+                    "bytes_written": size_b,
+                    "export_s": round(t_exp, 2),
+                    "export_rows_per_s": round(rows / t_exp),
+                    "export_peak_rss_mb": round(rss_exp / 2**20),
+                    "unchanged_export_s": round(t_again, 2),
+                    "unchanged_peak_rss_mb": round(rss_again / 2**20),
+                    "pyarrow_floor_s": round(floor["seconds"], 2),
+                    "pyarrow_floor_rows_per_s": round(rows / floor["seconds"]),
+                    "export_over_floor": round(t_exp / floor["seconds"], 2),
+                    "sqlite_read_floor_s": round(readf["seconds"], 2),
+                    "bytes_per_row_all": round(size_b / rows, 1),
+                    "bytes_per_row_floor": round(floor["bytes"] / rows, 1),
+                    "transactions_rows": txn_rows,
+                    "transactions_bytes_per_row": round(txn_bytes / txn_rows, 1),
+                    "cluster_buy_days": len(sq[0][1]),
+                    "cluster_sqlite_s": round(t_sq, 3),
+                    "cluster_duckdb_s": round(t_dk, 3),
+                    "sqlite_over_duckdb": round(t_sq / t_dk, 1),
+                },
+                indent=1,
+            ),
+            flush=True,
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1m,5m")
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    for size in a.sizes.split(","):
+        if size not in SIZES:
+            raise SystemExit(f"--sizes: {size!r} is not one of {', '.join(SIZES)}")
+        bench(size, a.runs)
+
+
+if __name__ == "__main__":
+    main()
