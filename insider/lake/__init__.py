@@ -145,26 +145,22 @@ def export(
         raise LakeError(f"cannot create {folder}: {e.strerror}") from None
     start = time.monotonic()
     reader, writer = _open(Path(db_path))
+    run = _Run(reader, root, fmt, since, until)
     result = ExportResult(root, fmt)
-    pending: list[tuple[files.PartFile, state.Part]] = []
-    removed: list[tuple[str, str, str, bool]] = []  # dataset, partition, file, drop record
     try:
         prior = state.load(writer, str(root))
         reader.execute("BEGIN")  # one snapshot for every dataset
         for name in names:
-            ds = dataset(name)
             files.remove_leftovers(root, name)
             before = {p: part for (d, p), part in prior.items() if d == name}
-            res = DatasetResult(name)
-            _export_one(reader, root, ds, fmt, since, until, before, res, pending, removed)
+            res = run.dataset(dataset(name), before)
             result.datasets.append(res)
             if log:
                 log(res.line())
         reader.execute("COMMIT")
-        _commit(root, writer, fmt, pending, removed)
+        run.commit(writer)
     except BaseException:
-        for pf, _ in pending:
-            pf.abort()
+        run.abort()
         raise
     finally:
         reader.close()
@@ -173,147 +169,163 @@ def export(
     return result
 
 
-def _scan(reader: sqlite3.Connection, ds: Dataset, since, until):
-    """(partition, rows) pieces, BATCH rows fetched at a time."""
-    sql, params = ds.select(since, until)
-    cur = reader.execute(sql, params)
-    part_of = files.partition_name
-    while rows := cur.fetchmany(state.BATCH):
-        groups: dict[Any, list[tuple]] = {}
-        for r in rows:
-            g = groups.get(r[0])
-            if g is None:
-                g = groups[r[0]] = []
-            g.append(r[1:])
-        for year, g in groups.items():
-            yield part_of(year, ds.partitioned), g
+@dataclass
+class _Run:
+    """One export: the partitions it has written to temporary files (pending) and the
+    files it will remove, until commit() puts them all in place at once."""
 
+    reader: sqlite3.Connection
+    root: Path
+    fmt: str
+    since: str | None
+    until: str | None
+    pending: list[tuple[files.PartFile, state.Part]] = field(default_factory=list)
+    # dataset, partition, file, and whether the partition is gone (else: only the file)
+    removed: list[tuple[str, str, str, bool]] = field(default_factory=list)
 
-def _export_one(reader, root, ds, fmt, since, until, before, res, pending, removed):
-    current: dict[str, state.Part] = {}
-    if before:  # pass 1: which partitions changed since the last export?
+    def scan(self, ds: Dataset):
+        """(partition, rows) pieces, BATCH rows fetched at a time."""
+        sql, params = ds.select(self.since, self.until)
+        cur = self.reader.execute(sql, params)
+        part_of = files.partition_name
+        while rows := cur.fetchmany(state.BATCH):
+            groups: dict[Any, list[tuple]] = {}
+            for r in rows:
+                g = groups.get(r[0])
+                if g is None:
+                    g = groups[r[0]] = []
+                g.append(r[1:])
+            for year, g in groups.items():
+                yield part_of(year, ds.partitioned), g
+
+    def dataset(self, ds: Dataset, before: dict[str, state.Part]) -> DatasetResult:
+        res = DatasetResult(ds.name)
+        current: dict[str, state.Part] = {}
+        todo = None  # first export to this folder: every partition
+        if before:
+            todo = self.changed(ds, before, current, res)
+        if todo is None or todo:
+            self.write(ds, todo, current, res)
+        for part, old in before.items():
+            now = current.get(part)
+            if now is None:
+                self.removed.append((ds.name, part, old.file, True))  # no rows any more
+                res.removed += 1
+            elif now.file != old.file:
+                self.removed.append((ds.name, part, old.file, False))  # other format
+        return res
+
+    def changed(self, ds, before, current, res) -> set[str]:
+        """Pass 1: hash every partition's rows; unchanged ones (same hash, file still
+        there) go to current as they are. Returns the partitions to write."""
         hashes: dict[str, Any] = {}
         counts: dict[str, int] = {}
-        for part, rows in _scan(reader, ds, since, until):
-            h = hashes.get(part) or hashes.setdefault(
-                part, state.new_hash(fmt, ds.name, ds.columns)
-            )
+        for part, rows in self.scan(ds):
+            h = hashes.get(part)
+            if h is None:
+                h = hashes[part] = state.new_hash(self.fmt, ds.name, ds.columns)
             state.feed(h, rows)
             counts[part] = counts.get(part, 0) + len(rows)
         for part, h in hashes.items():
             old = before.get(part)
-            fp = h.hexdigest()
             if (
                 old is not None
-                and old.fingerprint == fp
-                and old.fmt == fmt
-                and (root / old.file).is_file()
+                and old.fingerprint == h.hexdigest()
+                and (self.root / old.file).is_file()
             ):
                 current[part] = old
                 res.unchanged += 1
                 res.rows += counts[part]
-        todo = set(hashes) - set(current)
-    else:
-        todo = None  # everything
-    if todo is None or todo:
-        _write(reader, root, ds, fmt, since, until, todo, res, pending, current)
-    for part, old in before.items():
-        now = current.get(part)
-        if now is None:
-            removed.append((ds.name, part, old.file, True))  # no rows there any more
-            res.removed += 1
-        elif now.file != old.file:
-            removed.append((ds.name, part, old.file, False))  # other format: the old file
+        return set(hashes) - set(current)
 
-
-def _write(reader, root, ds, fmt, since, until, todo, res, pending, current) -> None:
-    parquet = fmt == "parquet"
-    if parquet:
-        from . import arrow
-
-        schema = arrow.schema(ds.name, ds.columns)
-    else:
-        from .text import TextRows
-
-        conv = TextRows(ds.name, ds.columns, ds.computes_value, fmt == "ndjson")
-        schema = None
-    open_files: dict[str, files.PartFile] = {}
-    hashes: dict[str, Any] = {}
-    buffers: dict[str, list] = {}
-    buffered: dict[str, int] = {}
-
-    def flush(part: str) -> None:
-        import pyarrow as pa
-
-        if buffers.get(part):
-            open_files[part].write_table(pa.Table.from_batches(buffers[part], schema=schema))
-            buffers[part], buffered[part] = [], 0
-
-    for part, rows in _scan(reader, ds, since, until):
-        if todo is not None and part not in todo:
-            continue
-        pf = open_files.get(part)
-        if pf is None:
-            folder = files.partition_dir(root, ds.name, part)
-            pf = open_files[part] = files.PartFile(folder, fmt, ds.columns, schema)
-            pending.append((pf, state.Part(ds.name, part, fmt, "", 0, 0, "")))
-            pf.open()
-            hashes[part] = state.new_hash(fmt, ds.name, ds.columns)
-            buffers[part], buffered[part] = [], 0
-        state.feed(hashes[part], rows)
+    def write(self, ds, todo: set[str] | None, current, res) -> None:
+        """Pass 2: convert and write the partitions in todo (None: all), each to its
+        temporary file; Parquet row groups of up to ROW_GROUP rows per partition."""
+        parquet = self.fmt == "parquet"
         if parquet:
-            batch, untyped = arrow.record_batch(ds.name, ds.columns, rows, ds.computes_value)
-            res.untyped += untyped
-            buffers[part].append(batch)
-            buffered[part] += len(rows)
-            if buffered[part] >= ROW_GROUP:
-                flush(part)
+            import pyarrow as pa
+
+            from . import arrow
+
+            schema = arrow.schema(ds.name, ds.columns)
         else:
-            pf.write_records(conv.records(rows))
-    for part, pf in open_files.items():
-        if parquet:
-            flush(part)
-        size = pf.close()
-        rec = next(p for f, p in pending if f is pf)
-        rec.fingerprint = hashes[part].hexdigest()
-        rec.rows, rec.bytes = pf.rows, size
-        rec.file = str(pf.final.relative_to(root))
-        current[part] = rec
-        res.written += 1
-        res.rows_written += pf.rows
-        res.bytes_written += size
-        res.rows += pf.rows
+            from .text import TextRows
 
+            conv = TextRows(ds.name, ds.columns, ds.computes_value, self.fmt == "ndjson")
+            schema = None
+        open_files: dict[str, tuple[files.PartFile, state.Part, Any]] = {}
+        buffers: dict[str, list] = {}
 
-def _formats(writer: sqlite3.Connection, root: Path) -> dict[tuple[str, str], str]:
-    return {k: p.fmt for k, p in state.load(writer, str(root)).items()}
+        def flush(part: str) -> None:
+            if buffers[part]:
+                table = pa.Table.from_batches(buffers[part], schema=schema)
+                open_files[part][0].write_table(table)
+                buffers[part] = []
 
+        for part, rows in self.scan(ds):
+            if todo is not None and part not in todo:
+                continue
+            entry = open_files.get(part)
+            if entry is None:
+                folder = files.partition_dir(self.root, ds.name, part)
+                pf = files.PartFile(folder, self.fmt, ds.columns, schema)
+                rec = state.Part(ds.name, part, self.fmt, "", 0, 0, "")
+                h = state.new_hash(self.fmt, ds.name, ds.columns)
+                entry = open_files[part] = (pf, rec, h)
+                self.pending.append((pf, rec))  # recorded first: abort() finds it
+                pf.open()
+                buffers[part] = []
+            pf, rec, h = entry
+            state.feed(h, rows)
+            if parquet:
+                batch, untyped = arrow.record_batch(ds.name, ds.columns, rows, ds.computes_value)
+                res.untyped += untyped
+                buffers[part].append(batch)
+                if sum(len(b) for b in buffers[part]) >= ROW_GROUP:
+                    flush(part)
+            else:
+                pf.write_records(conv.records(rows))
+        for part, (pf, rec, h) in open_files.items():
+            if parquet:
+                flush(part)
+            size = pf.close()
+            rec.fingerprint, rec.rows, rec.bytes = h.hexdigest(), pf.rows, size
+            rec.file = str(pf.final.relative_to(self.root))
+            current[part] = rec
+            res.written += 1
+            res.rows_written += pf.rows
+            res.bytes_written += size
+            res.rows += pf.rows
 
-def _commit(root, writer, fmt, pending, removed) -> None:
-    """Rename every new partition into place, drop the partitions no longer exported,
-    refresh _schema.md/json and the record in the database. Ctrl-C and SIGTERM wait for
-    the end of this (milliseconds), so the folder is never left half old, half new."""
-    from .schemafile import describe, to_json, to_markdown
+    def abort(self) -> None:
+        for pf, _ in self.pending:
+            pf.abort()
 
-    caught: list[int] = []
-    old_handlers = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    def commit(self, writer: sqlite3.Connection) -> None:
+        """Rename every new partition into place, drop the partitions no longer exported,
+        refresh _schema.md/json and the record in the database. Ctrl-C and SIGTERM wait
+        for the end of this (milliseconds), so the folder is never left half old, half new."""
+        from .schemafile import describe, to_json, to_markdown
+
+        caught: list[int] = []
+        old_handlers = {}
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                old_handlers[sig] = signal.signal(sig, lambda s, f: caught.append(s))
+            except ValueError:  # not the main thread: nothing to hold back
+                pass
         try:
-            old_handlers[sig] = signal.signal(sig, lambda s, f: caught.append(s))
-        except ValueError:  # not the main thread: nothing to hold back
-            pass
-    try:
-        for pf, _ in pending:
-            pf.commit()
-        for *_, rel, _drop in removed:
-            files.remove_partition(root, rel)
-        gone = [(d, p) for d, p, _, drop in removed if drop]
-        state.save(writer, str(root), [p for _, p in pending], gone)
-        formats = {d: f for (d, _p), f in _formats(writer, root).items()}
-        desc = describe([n for n in ALL if n in formats], fmt, formats)
-        files.write_atomic(root / "_schema.json", to_json(desc))
-        files.write_atomic(root / "_schema.md", to_markdown(desc))
-        pending.clear()
-    finally:
-        for sig, h in old_handlers.items():
-            signal.signal(sig, h)
+            for pf, _ in self.pending:
+                pf.commit()
+            for *_, rel, _gone in self.removed:
+                files.remove_partition(self.root, rel)
+            gone = [(d, p) for d, p, _, is_gone in self.removed if is_gone]
+            state.save(writer, str(self.root), [p for _, p in self.pending], gone)
+            self.pending.clear()
+            formats = {d: p.fmt for (d, _), p in state.load(writer, str(self.root)).items()}
+            desc = describe([n for n in ALL if n in formats], self.fmt, formats)
+            files.write_atomic(self.root / "_schema.json", to_json(desc))
+            files.write_atomic(self.root / "_schema.md", to_markdown(desc))
+        finally:
+            for sig, h in old_handlers.items():
+                signal.signal(sig, h)
