@@ -1,6 +1,10 @@
 """Rows read from SQLite -> CSV and NDJSON records, every value as its exact text (no
 pyarrow needed). Numbers are plain decimal strings exactly as stored (NDJSON: strings, as
 in `insider show --json`, so no reader turns them into floats); dates as filed.
+
+This CSV is data for engines (DuckDB, Spark, Trino) and round-trips exactly: text cells are
+not neutralised for spreadsheets (sanitize.spreadsheet_text would change a name that
+starts with '-'); `insider show --csv` is the output meant for spreadsheets.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import csv
 import json
 from typing import Any, TextIO
 
+from ..sanitize import json_text
 from . import types as T
 
 
@@ -56,5 +61,8 @@ def write_csv_header(stream: TextIO, columns: tuple[str, ...]) -> Any:
 
 
 def write_ndjson(stream: TextIO, columns: tuple[str, ...], records: list[list[Any]]) -> None:
+    """One JSON object per line; DEL, C1 and bidi controls escaped as in --json (the
+    decoded values are unchanged)."""
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    stream.write("".join(dumps(dict(zip(columns, rec, strict=True))) + "\n" for rec in records))
+    text = "".join(dumps(dict(zip(columns, rec, strict=True))) + "\n" for rec in records)
+    stream.write(json_text(text))
