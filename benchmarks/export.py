@@ -2,9 +2,12 @@
 
     .venv/bin/python benchmarks/export.py [--sizes 1m,5m] [--runs N]
 
-Databases: built once with the store's own code by benchmarks/show.py's builder (imported,
-not copied): 10,000 owners x 10 Form 4s x 10 Table I transactions = 1M rows, and the same
-with 50,000 owners = 5M rows; cached in benchmarks/.cache/ (gitignored).
+Databases: the 1M one built once with the store's own code by benchmarks/show.py's builder
+(imported, not copied): 10,000 owners x 10 Form 4s x 10 Table I transactions, all in
+2010. The 5M one: that database plus 4 copies of every filing made in SQL (replicate()),
+each with new accessions and its dates moved 1-4 years on (2010-2014: five year
+partitions); --store-builder builds it with show.build and 50,000 owners instead (an hour
+on the shared machine). Cached in benchmarks/.cache/ (gitignored).
 
 For each size, each step a fresh process (so peak RSS is its own):
 - export: `insider export DIR` (Parquet, default datasets), wall time, rows and bytes
@@ -43,12 +46,63 @@ import show  # noqa: E402  # the 1M builder of benchmarks/show.py, reused
 SIZES = {"1m": 10_000, "5m": 50_000}  # owners; x 100 rows each
 
 
-def database(size: str) -> Path:
-    path = show.DB if size == "1m" else show.CACHE / f"show-{size}.db"
+def database(size: str, copies: bool) -> Path:
+    if size == "1m" or not copies:
+        path = show.DB if size == "1m" else show.CACHE / f"show-{size}.db"
+        if not path.exists():
+            show.OWNERS = SIZES[size]
+            show.build(path)
+        return path
+    path = show.CACHE / f"copies-{size}.db"
     if not path.exists():
-        show.OWNERS = SIZES[size]
-        show.build(path)
+        replicate(database("1m", copies), path, SIZES[size] // SIZES["1m"])
     return path
+
+
+# Every table of a filing, and how to make copy k of its rows (k = 1, 2, ...).
+_COPY = {
+    "filings": {"filing_date": "date(filing_date, '+{k} years')",
+                "period_of_report": "date(period_of_report, '+{k} years')"},
+    "filing_owners": {},
+    "ownership_rows": {"transaction_date": "date(transaction_date, '+{k} years')",
+                       "position_key": "position_key || '-{k}'"},
+    "footnotes": {},
+    "field_footnotes": {},
+    "signatures": {},
+}  # fmt: skip
+
+
+def replicate(src: Path, dst: Path, times: int) -> None:
+    """dst = src plus times - 1 copies of every filing, each with its own accessions and
+    its dates moved k years on (so the lake has one year partition per copy). The store's
+    builder (show.build) runs at 130-600 filings/s on this shared machine: 5M rows would
+    take it 15-60 minutes; SQL copies of its rows take a few."""
+    tmp = dst.with_suffix(".tmp")
+    shutil.copy(src, tmp)
+    c = sqlite3.connect(tmp, isolation_level=None)
+    c.execute("PRAGMA synchronous = OFF")
+    c.execute("PRAGMA journal_mode = OFF")
+    t = time.monotonic()
+    # accession 9000000001-1F-00000F: the middle part 10..19 becomes 10*(k+1)+F
+    acc = "substr(accession, 1, 11) || printf('%02d', CAST(substr(accession, 12, 2) AS "
+    acc += "INTEGER) + 10 * {k}) || substr(accession, 14)"
+    c.execute("BEGIN")
+    for k in range(1, times):
+        for table, changes in _COPY.items():
+            cols = [r[1] for r in c.execute(f"PRAGMA table_info({table})")]
+            exprs = [
+                acc.format(k=k) if col == "accession" else changes.get(col, col).format(k=k)
+                for col in cols
+            ]
+            c.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
+                f"FROM {table} WHERE CAST(substr(accession, 12, 2) AS INTEGER) < 20"
+            )
+    c.execute("COMMIT")
+    n = c.execute("SELECT count(*) FROM ownership_rows").fetchone()[0]
+    c.close()
+    tmp.rename(dst)
+    print(f"built {dst} ({n:,} rows) in {time.monotonic() - t:.0f} s", flush=True)
 
 
 def _run(cmd: list[str]) -> tuple[float, int, str]:
@@ -104,25 +158,33 @@ for name in DEFAULT:
 print(json.dumps({'seconds': time.perf_counter() - t, 'rows': rows}))
 """
 
+# Issuer-days on which 3 or more distinct owners bought in the open market (P, Table I)
+# within the 10 calendar days that follow. SQLite gets the best plan we found: the
+# purchases in a temporary table with an index on (issuer, date) (its CTE version scans
+# every purchase for every issuer-day: 12 billion steps on 1M rows); that is timed too.
 CLUSTER = """
-WITH p AS MATERIALIZED (
-    SELECT issuer_cik, transaction_date AS d, owner_cik FROM {src}
-    WHERE code = 'P' AND form_table = 'I'
-), days AS MATERIALIZED (SELECT DISTINCT issuer_cik, d FROM p)
 SELECT days.issuer_cik, days.d, count(DISTINCT p.owner_cik) AS buyers, count(*) AS n
-FROM days JOIN p ON p.issuer_cik = days.issuer_cik AND p.d >= days.d AND p.d <= {plus10}
+FROM (SELECT DISTINCT issuer_cik, d FROM {p}) days
+JOIN {p} p ON p.issuer_cik = days.issuer_cik AND p.d >= days.d AND p.d <= {plus10}
 GROUP BY days.issuer_cik, days.d
 HAVING count(DISTINCT p.owner_cik) >= 3
 ORDER BY 1, 2
 """
+PURCHASES = (
+    "SELECT issuer_cik, transaction_date AS d, owner_cik FROM {src} "
+    "WHERE code = 'P' AND form_table = 'I'"
+)
 
 
 def cluster_sqlite(db: Path) -> tuple[float, list]:
     c = sqlite3.connect(db)
     t = time.perf_counter()
-    rows = c.execute(CLUSTER.format(src="transactions", plus10="date(days.d, '+10 days')"))
-    rows = [tuple(map(str, r)) for r in rows.fetchall()]
-    return time.perf_counter() - t, rows
+    c.execute("CREATE TEMP TABLE p AS " + PURCHASES.format(src="transactions"))
+    c.execute("CREATE INDEX temp.p_issuer_d ON p(issuer_cik, d)")
+    rows = c.execute(CLUSTER.format(p="p", plus10="date(days.d, '+10 days')")).fetchall()
+    dt = time.perf_counter() - t
+    c.close()
+    return dt, [tuple(map(str, r)) for r in rows]
 
 
 def cluster_duckdb(lake: Path) -> tuple[float, list]:
@@ -131,9 +193,11 @@ def cluster_duckdb(lake: Path) -> tuple[float, list]:
     src = f"read_parquet('{lake}/transactions/**/*.parquet', hive_partitioning=true)"
     con = duckdb.connect()
     t = time.perf_counter()
-    rows = con.execute(CLUSTER.format(src=src, plus10="days.d + INTERVAL 10 DAY")).fetchall()
-    rows = [tuple(map(str, r)) for r in rows]
-    return time.perf_counter() - t, rows
+    sql = f"WITH p AS ({PURCHASES.format(src=src)}) "
+    sql += CLUSTER.format(p="p", plus10="days.d + INTERVAL 10 DAY")
+    rows = con.execute(sql).fetchall()
+    dt = time.perf_counter() - t
+    return dt, [tuple(map(str, r)) for r in rows]
 
 
 def lake_totals(db: Path, lake: Path) -> dict[str, tuple[int, int]]:
@@ -148,8 +212,8 @@ def lake_totals(db: Path, lake: Path) -> dict[str, tuple[int, int]]:
         }
 
 
-def bench(size: str, runs: int) -> None:
-    db = database(size)
+def bench(size: str, runs: int, copies: bool) -> None:
+    db = database(size, copies)
     work = Path(tempfile.mkdtemp(prefix=f"export-{size}-", dir=show.CACHE))
     lake = work / "lake"
     try:
@@ -159,10 +223,14 @@ def bench(size: str, runs: int) -> None:
         totals = lake_totals(db, lake)
         rows = sum(r for r, _ in totals.values())
         size_b = sum(b for _, b in totals.values())
+        print(f"  export: {t_exp:.1f} s, {rows:,} rows, {size_b:,} bytes, {totals}", flush=True)
         t_again, rss_again = timed_cmd(cmd)
+        print(f"  unchanged export: {t_again:.1f} s", flush=True)
         floor = json.loads(_run([sys.executable, "-c", FLOOR, str(lake), str(work / "f")])[2])
         shutil.rmtree(work / "f", ignore_errors=True)
+        print(f"  pyarrow floor: {floor}", flush=True)
         readf = json.loads(_run([sys.executable, "-c", READ_FLOOR, str(db), str(ROOT)])[2])
+        print(f"  sqlite read floor: {readf}", flush=True)
         assert floor["rows"] == rows == readf["rows"], (floor, rows, readf)
         sq = [cluster_sqlite(db) for _ in range(runs)]
         dk = [cluster_duckdb(lake) for _ in range(runs)]
@@ -205,11 +273,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1m,5m")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--store-builder",
+        action="store_true",
+        help="build the 5M DB with show.build (slow) instead of copies of the 1M one",
+    )
     a = ap.parse_args()
     for size in a.sizes.split(","):
         if size not in SIZES:
             raise SystemExit(f"--sizes: {size!r} is not one of {', '.join(SIZES)}")
-        bench(size, a.runs)
+        bench(size, a.runs, not a.store_builder)
 
 
 if __name__ == "__main__":

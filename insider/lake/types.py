@@ -48,7 +48,7 @@ EXACT_TEXT_DOC = (
 )
 YEAR_DOC = {
     "transaction_date": "Hive partition: year of transaction_date "
-    "(__HIVE_DEFAULT_PARTITION__, read as NULL, when the row has none).",
+    "(`__HIVE_DEFAULT_PARTITION__`, read as NULL, when the row has none).",
     "as_of_date": "Hive partition: year of as_of_date.",
     "filing_date": "Hive partition: year of the filing date of the filing the row belongs to.",
 }
