@@ -405,3 +405,20 @@ def test_lake_is_written_only_under_its_folder(fx_db: Path, tmp_path: Path):
     assert run("export", str(out), "--db", str(fx_db), "--tables", "issuers").returncode == 0
     assert sorted(os.listdir(tmp_path)) == ["lake"]
     assert sorted(os.listdir(out)) == ["_schema.json", "_schema.md", "issuers"]
+
+
+def test_subset_views_are_written_when_named(fx_db: Path, tmp_path: Path):
+    out = tmp_path / "lake"
+    names = "sales,purchases,option_exercises,filings_late"
+    r = run("export", str(out), "--tables", names, "--db", str(fx_db))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(
+        n for n in names.split(",") if sqlite_rows(fx_db, f"SELECT count(*) FROM {n}")[0][0]
+    )
+    (n,), *_ = ddb(f"SELECT count(*) FROM {scan(out, 'sales')} WHERE accession = ?", HERZOG_ACC)
+    assert n == 9
+    for name in names.split(","):
+        (want,), *_ = sqlite_rows(fx_db, f"SELECT count(*) FROM {name}")
+        if want:
+            (got,), *_ = ddb(f"SELECT count(*) FROM {scan(out, name)}")
+            assert got == want, name
