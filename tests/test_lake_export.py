@@ -422,3 +422,16 @@ def test_subset_views_are_written_when_named(fx_db: Path, tmp_path: Path):
         if want:
             (got,), *_ = ddb(f"SELECT count(*) FROM {scan(out, name)}")
             assert got == want, name
+
+
+def test_without_pyarrow_parquet_says_what_to_install_and_csv_works(fx_db: Path, tmp_path: Path):
+    blocker = tmp_path / "block"
+    (blocker / "pyarrow").mkdir(parents=True)
+    (blocker / "pyarrow" / "__init__.py").write_text("raise ImportError('no pyarrow here')\n")
+    env = {"PYTHONPATH": str(blocker)}
+    r = run("export", str(tmp_path / "pq"), "--db", str(fx_db), env=env)
+    assert r.returncode == 1
+    assert "pip install 'insider[export]'" in r.stderr and "Traceback" not in r.stderr
+    r = run("export", str(tmp_path / "csv"), "--format", "csv", "--db", str(fx_db), env=env)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "csv" / "transactions" / "year=2007" / "part-0.csv").is_file()
