@@ -711,7 +711,7 @@ def reparse(
 def export_lake(
     folder: Annotated[Path, typer.Argument(help="Folder of the datasets (created if needed).")],
     fmt: Annotated[
-        str, typer.Option("--format", help="parquet (needs insider[export]), csv or ndjson.")
+        str, typer.Option("--format", help="parquet (needs pyarrow), csv or ndjson.")
     ] = "parquet",
     since: SinceOpt = None,
     until: UntilOpt = None,
