@@ -435,3 +435,18 @@ def test_without_pyarrow_parquet_says_what_to_install_and_csv_works(fx_db: Path,
     r = run("export", str(tmp_path / "csv"), "--format", "csv", "--db", str(fx_db), env=env)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "csv" / "transactions" / "year=2007" / "part-0.csv").is_file()
+
+
+def test_a_folder_exported_from_another_database_keeps_no_stale_partition(
+    fx_db: Path, tmp_path: Path
+):
+    out = tmp_path / "lake"
+    assert run("export", str(out), "--tables", "transactions", "--db", str(fx_db)).returncode == 0
+    assert len(list((out / "transactions").iterdir())) > 1
+    aiv = tmp_path / "aiv.db"  # a new database knows nothing of that folder
+    assert run("sync", "AIV", "--edgar", str(MIRROR), "--db", str(aiv)).returncode == 0
+    r = run("export", str(out), "--tables", "transactions", "--db", str(aiv))
+    assert r.returncode == 0, r.stderr
+    assert [p.name for p in (out / "transactions").iterdir()] == ["year=2007"]
+    (n,), *_ = ddb(f"SELECT count(*) FROM {scan(out, 'transactions')}")
+    assert n == sqlite_rows(aiv, "SELECT count(*) FROM transactions")[0][0] == 11

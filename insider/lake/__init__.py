@@ -213,6 +213,10 @@ class _Run:
                 res.removed += 1
             elif now.file != old.file:
                 self.removed.append((ds.name, part, old.file, False))  # other format
+        known = {p.file for p in current.values()} | {p.file for p in before.values()}
+        for rel in sorted(files.existing_parts(self.root, ds.name) - known):
+            self.removed.append((ds.name, "", rel, False))  # not ours to keep: stale
+            res.removed += 1
         return res
 
     def changed(self, ds, before, current, res) -> set[str]:

@@ -45,6 +45,24 @@ def remove_leftovers(root: Path, dataset: str) -> int:
     return n
 
 
+_FINAL_RE = re.compile(r"^part-0\.(parquet|csv|ndjson)$")
+
+
+def existing_parts(root: Path, dataset: str) -> set[str]:
+    """Partition files in our layout already in the dataset's folder (relative paths),
+    whether or not the database remembers writing them (a folder exported from another
+    database, or moved): an export leaves none it did not write this time."""
+    base = root / dataset
+    if not base.is_dir():
+        return set()
+    out = set()
+    for p in [base, *(d for d in base.iterdir() if d.is_dir() and d.name.startswith("year="))]:
+        for f in p.iterdir():
+            if _FINAL_RE.match(f.name):
+                out.add(str(f.relative_to(root)))
+    return out
+
+
 class PartFile:
     """One partition being written: to a temporary file, until commit() renames it."""
 
