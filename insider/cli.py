@@ -727,15 +727,30 @@ def export_lake(
     import signal
     import sqlite3
 
-    from .lake import LakeError, export
+    from .errors import ReportError
+    from .lake import FORMATS, LakeError, export
+    from .lake.datasets import parse_names
+    from .sanitize import terminal_line
+
+    if fmt not in FORMATS:
+        fail(f"--format {fmt!r}: give one of {', '.join(FORMATS)}")
+    try:
+        names = parse_names(tables)
+        since, until = check_date(since, "--since"), check_date(until, "--until")
+    except ValueError as e:
+        fail(f"--tables {e}")
+    except ReportError as e:
+        fail(str(e))
+    if since and until and since > until:
+        fail(f"--since {since} is after --until {until}")
 
     def _term(signum, frame):  # SIGTERM stops like Ctrl-C: the previous export stays
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _term)
-    log = None if quiet else (lambda line: print(f"  {line}", file=sys.stderr))
+    log = None if quiet else (lambda line: err(f"  {line}"))
     try:
-        result = export(db, folder, fmt, since, until, tables, log=log)
+        result = export(db, folder, fmt, since, until, names, log=log)
     except LakeError as e:
         fail(str(e))
     except KeyboardInterrupt:
@@ -744,12 +759,11 @@ def export_lake(
         fail(f"cannot write the export to {folder}: {e.strerror or e}")
     except sqlite3.Error as e:
         fail(f"database {db}: {e}")
-    print(result.summary())
+    print(terminal_line(result.summary()))
     if result.untyped:
-        print(
+        err(
             f"insider: {result.untyped} value(s) did not fit their column type and are kept "
-            "exactly as text in exact_text (see _schema.md)",
-            file=sys.stderr,
+            "exactly as text in exact_text (see _schema.md)"
         )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import files, state
-from .datasets import ALL, DEFAULT, ON_REQUEST, Dataset, dataset, parse_names
+from .datasets import ALL, DEFAULT, ON_REQUEST, Dataset, dataset
 
 __all__ = ["ALL", "DEFAULT", "ON_REQUEST", "ExportResult", "LakeError", "export"]
 
@@ -80,45 +80,31 @@ class ExportResult:
         )
 
 
-def _check_args(fmt: str, since: str | None, until: str | None, tables: str | None):
-    from ..report import ReportError, check_date
-
-    if fmt not in FORMATS:
-        raise LakeError(f"--format {fmt!r}: give one of {', '.join(FORMATS)}")
+def _need_pyarrow() -> None:
     try:
-        names = parse_names(tables)
-    except ValueError as e:
-        raise LakeError(str(e)) from None
-    try:
-        s, u = check_date(since, "--since"), check_date(until, "--until")
-    except ReportError as e:
-        raise LakeError(str(e)) from None
-    if s and u and s > u:
-        raise LakeError(f"--since {s} is after --until {u}")
-    if fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-            import pyarrow.parquet  # noqa: F401
-        except ImportError:
-            raise LakeError(
-                "Parquet needs pyarrow: pip install 'insider[export]' "
-                "(or use --format csv or ndjson)"
-            ) from None
-    return names, s, u
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise LakeError(
+            "Parquet needs pyarrow: pip install 'insider[export]' (CSV and NDJSON do not)"
+        ) from None
 
 
-def _open(db_path: Path):
+def _open(db_path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection]:
+    """A reader (one snapshot for the whole export) and a writer (lake_partitions)."""
+    from .. import db
     from ..errors import StoreError
-    from ..report import ReportError, connect_readonly
 
     try:
-        reader = connect_readonly(db_path)  # migrates an older file once
-    except ReportError as e:
+        reader = db.connect_readonly(db_path)  # brings an older file forward once
+    except db.NoDatabase:
+        raise LakeError(
+            f"database {db_path} does not exist; run 'insider sync TICKER' first"
+        ) from None
+    except StoreError as e:
         raise LakeError(str(e)) from None
-    from ..store import connect
-
     try:
-        writer = connect(db_path).conn  # creates lake_partitions when missing
+        writer = db.connect(db_path)
     except StoreError as e:
         reader.close()
         raise LakeError(str(e)) from None
@@ -131,11 +117,15 @@ def export(
     fmt: str = "parquet",
     since: str | None = None,
     until: str | None = None,
-    tables: str | None = None,
+    names: tuple[str, ...] = DEFAULT,
     log: Callable[[str], None] | None = None,
 ) -> ExportResult:
-    """Export to `folder`; see the module docstring. Raises LakeError for bad arguments."""
-    names, since, until = _check_args(fmt, since, until, tables)
+    """Export the datasets `names` to `folder` in `fmt`, rows with dates (YYYY-MM-DD) from
+    since to until; see the module docstring. LakeError: one line for the user."""
+    if fmt not in FORMATS or not set(names) <= set(ALL):
+        raise ValueError(f"format {fmt!r} or datasets {names!r} unknown")
+    if fmt == "parquet":
+        _need_pyarrow()
     root = Path(folder).resolve()
     if root.exists() and not root.is_dir():
         raise LakeError(f"{folder} exists and is not a folder")

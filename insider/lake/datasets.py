@@ -116,14 +116,13 @@ def dataset(name: str) -> Dataset:
 
 
 def parse_names(text: str | None) -> tuple[str, ...]:
-    """--tables a,b -> dataset names (default: DEFAULT); ValueError names the unknown."""
-    if not text:
+    """'a,b' -> dataset names (None or empty: DEFAULT); ValueError names the unknown."""
+    if not text or not text.strip(","):
         return DEFAULT
     names = tuple(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
     unknown = [n for n in names if n not in ALL]
-    if unknown or not names:
-        given = ",".join(unknown) if unknown else repr(text)
+    if unknown:
         raise ValueError(
-            f"--tables {given}: not an exportable table or view (known: {','.join(ALL)})"
+            f"{','.join(unknown)}: not an exportable table or view (known: {','.join(ALL)})"
         )
     return names

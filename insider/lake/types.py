@@ -20,6 +20,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..amounts import dec, value
+
 PRECISION, SCALE = 38, 18
 MAX_ABS = Decimal(10) ** (PRECISION - SCALE)
 
@@ -92,14 +94,10 @@ TEXT_FORM = {
 
 
 def exact_decimal(v: Any) -> Decimal | None:
-    """A stored number back to the exact Decimal that was filed (REAL via its repr, which
-    the store checked reads back as the filed decimal)."""
-    if v is None or v == "":
-        return None
-    if isinstance(v, float):
-        return Decimal(repr(v))
+    """A stored number back to the exact Decimal that was filed (amounts.dec); None for
+    text that is no number (never stored by insider, but the lake does not trust it)."""
     try:
-        return Decimal(str(v))
+        return dec(v)
     except InvalidOperation:
         return None
 
@@ -124,9 +122,6 @@ def stored_text(v: Any) -> str | None:
 
 
 def product(shares: Any, price: Any, total: Any) -> Decimal | None:
-    """The view's value rule, exact: shares x price when both are given, else total_value."""
-    s, p = exact_decimal(shares), exact_decimal(price)
-    if s is not None and p is not None:
-        prod = s * p
-        return prod.quantize(Decimal(1)) if prod == prod.to_integral_value() else prod.normalize()
-    return exact_decimal(total)
+    """`value` of a view row, exact: the rule of amounts.VALUE_SQL (shares x price when
+    both are given, else the filed total value) without its rounding to 6 places."""
+    return value("transaction", exact_decimal(shares), exact_decimal(price), exact_decimal(total))
