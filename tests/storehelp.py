@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from conftest import CORPUS, FIXTURES, HERZOG_XML, MIRROR
@@ -47,6 +48,16 @@ def synced_db(path: Path, extra=(LRCX_ORIG_META, HERZOG_4A_META)):
     for item in extra:
         save(db, item)
     return db
+
+
+def copy_db(src: Path, dst: Path) -> None:
+    """Copy a database through SQLite (the backup API), never as a plain file: closing a
+    plain file handle on a database drops every POSIX lock this process holds on it, so
+    another process's last connection then checkpoints and deletes the -wal/-shm under this
+    process's open connections, and the next read here says "database disk image is
+    malformed" (https://sqlite.org/howtocorrupt.html, section 2.2)."""
+    with closing(sqlite3.connect(src)) as s, closing(sqlite3.connect(dst)) as d:
+        s.backup(d)
 
 
 def mirror_db(path: Path, tickers) -> Path:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import sqlite3
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
@@ -60,7 +60,9 @@ def exact(v) -> Decimal | None:
 
 
 def sqlite_rows(db: Path, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(db) as c:
+    # closed here: `with sqlite3.connect()` only commits, and the connection (in a cycle
+    # with its statement cache) would stay open until a full garbage collection
+    with closing(sqlite3.connect(db)) as c:
         return c.execute(sql, params).fetchall()
 
 
@@ -223,12 +225,12 @@ def _files(lake: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_second_export_writes_nothing_then_only_changed_partitions(fx_db: Path, tmp_path: Path):
-    from storehelp import HERZOG_4A_META, save
+    from storehelp import HERZOG_4A_META, copy_db, save
 
     from insider import store
 
     db = tmp_path / "insider.db"
-    shutil.copy(fx_db, db)
+    copy_db(fx_db, db)
     out = tmp_path / "lake"
     assert run("export", str(out), "--db", str(db)).returncode == 0
     before = _files(out)
@@ -286,6 +288,31 @@ def test_leftover_temp_files_are_never_read_and_cleaned_up(fx_db: Path, tmp_path
     assert n == sqlite_rows(fx_db, "SELECT count(*) FROM transactions")[0][0]
     assert run("export", str(out), "--tables", "transactions", "--db", str(fx_db)).returncode == 0
     assert not junk.exists()
+
+
+def test_a_reader_held_open_in_this_process_keeps_reading_through_exports(
+    fx_db: Path, tmp_path: Path
+):
+    """A connection left open (a notebook, Datasette) while exports run in other processes
+    and the database is copied: every read stays sound. The copy goes through SQLite
+    (storehelp.copy_db); a plain file copy under the open connection dropped this process's
+    locks, the export's last close then deleted the -wal/-shm still mapped here, and the
+    next read said "database disk image is malformed"."""
+    from storehelp import copy_db
+
+    db = tmp_path / "insider.db"
+    copy_db(fx_db, db)
+    with closing(sqlite3.connect(db)) as held:
+        ((want,),) = held.execute("SELECT count(*) FROM transactions").fetchall()
+        copy_db(db, tmp_path / "backup.db")
+        for i in range(1, 6):  # the plain copy failed from the 4th export on
+            r = run("export", str(tmp_path / f"l{i}"), "--tables", "transactions", "--db", str(db))
+            assert r.returncode == 0, r.stderr
+            assert held.execute("SELECT count(*) FROM transactions").fetchone() == (want,)
+            lake = str((tmp_path / f"l{i}").resolve())
+            ((n,),) = sqlite_rows(db, "SELECT count(*) FROM lake_partitions WHERE lake = ?", lake)
+            assert n > 0
+    assert sqlite_rows(db, "PRAGMA integrity_check") == [("ok",)]
 
 
 # ------------------------------------------------------------------ values that do not fit
@@ -346,7 +373,7 @@ def test_text_formats_round_trip_exactly(fx_db: Path, tmp_path: Path, fmt: str):
     for p in sorted((out / "transactions").glob(f"year=*/part-0.{fmt}")):
         with open(p, newline="", encoding="utf-8") as f:
             got += list(csv.DictReader(f)) if fmt == "csv" else [json.loads(x) for x in f]
-    with sqlite3.connect(fx_db) as c:
+    with closing(sqlite3.connect(fx_db)) as c:
         c.row_factory = sqlite3.Row
         want = [dict(r) for r in c.execute("SELECT * FROM transactions")]
     assert len(got) == len(want) > 0
