@@ -452,7 +452,20 @@ NoNotesOpt = Annotated[
 ]
 
 
-def _filters(since, until, code, issuer):
+MinValueOpt = Annotated[
+    str | None, typer.Option("--min-value", help="Only trades worth at least N dollars.")
+]
+RoleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--role",
+        help="Only filings whose owners hold one of these roles: ceo, cfo, coo, president, "
+        "chair, officer, director, ten-percent, other (a,b).",
+    ),
+]
+
+
+def _filters(since, until, code, issuer, min_value=None, role=None):
     """Filters from the command line; anything that can match nothing is an error."""
     from .codes import CODES
     from .errors import ReportError
@@ -464,7 +477,14 @@ def _filters(since, until, code, issuer):
         raise ReportError(
             f"--code {','.join(unknown)}: not a transaction code (known: {''.join(sorted(CODES))})"
         )
-    flt = Filters(check_date(since, "--since"), check_date(until, "--until"), codes, issuer)
+    flt = Filters(
+        check_date(since, "--since"),
+        check_date(until, "--until"),
+        codes,
+        issuer,
+        _min_value(min_value),
+        _roles(role),
+    )
     if flt.since and flt.until and flt.since > flt.until:
         raise ReportError(f"--since {flt.since} is after --until {flt.until}")
     return flt
@@ -514,7 +534,9 @@ def _existing_db(db: Path):
 
 @app.command()
 def show(
-    name: Annotated[str, typer.Argument(help="Owner name words (HERZOG) or CIK.")],
+    name: Annotated[
+        str | None, typer.Argument(help="Owner name words (HERZOG) or CIK; none: list owners.")
+    ] = None,
     db: DbOpt = Path("insider.db"),
     json_out: JsonOpt = False,
     csv_out: CsvOpt = False,
@@ -525,6 +547,8 @@ def show(
     until: UntilOpt = None,
     code: CodeOpt = None,
     issuer: IssuerOpt = None,
+    min_value: MinValueOpt = None,
+    role: RoleOpt = None,
     no_footnotes: NoNotesOpt = False,
     no_timeline: Annotated[
         bool, typer.Option("--no-timeline", help="Hide the holdings timeline.")
@@ -545,8 +569,10 @@ def show(
     check_args(("name", name), ("--issuer", issuer), ("--db", db), ("--since", since))
     check_args(("--until", until), ("--code", code))
     database = _existing_db(db)
+    if name is None:
+        _what_is_there(database, "show")
     try:
-        rep = owner_report(database, name, _filters(since, until, code, issuer))
+        rep = owner_report(database, name, _filters(since, until, code, issuer, min_value, role))
     except ReportError as e:
         _report_error(e)
     finally:
@@ -571,7 +597,9 @@ def show(
 
 @app.command()
 def company(
-    ticker: Annotated[str, typer.Argument(help="Issuer ticker (AIV) or CIK.")],
+    ticker: Annotated[
+        str | None, typer.Argument(help="Issuer ticker (AIV) or CIK; none: list issuers.")
+    ] = None,
     db: DbOpt = Path("insider.db"),
     json_out: JsonOpt = False,
     csv_out: CsvOpt = False,
@@ -582,6 +610,8 @@ def company(
     until: UntilOpt = None,
     code: CodeOpt = None,
     last: Annotated[int, typer.Option("--last", help="How many recent transactions.")] = 20,
+    min_value: MinValueOpt = None,
+    role: RoleOpt = None,
     no_footnotes: NoNotesOpt = False,
 ) -> None:
     """An issuer's insiders, net open-market buying, last trades, cluster buys, late filers."""
@@ -593,8 +623,12 @@ def company(
     check_args(("issuer", ticker), ("--db", db), ("--since", since), ("--until", until))
     check_args(("--code", code))
     database = _existing_db(db)
+    if ticker is None:
+        _what_is_there(database, "company")
     try:
-        rep = company_report(database, ticker, _filters(since, until, code, None), last=last)
+        rep = company_report(
+            database, ticker, _filters(since, until, code, None, min_value, role), last=last
+        )
     except ReportError as e:
         _report_error(e)
     finally:
@@ -640,6 +674,209 @@ def _output(rep, fmt: Output, no_footnotes: bool, kind: str, **kw) -> None:
             render_owner(rep, console, footnotes=not no_footnotes, **kw)
         else:
             render_company(rep, console, footnotes=not no_footnotes)
+
+
+ScreenName = Annotated[
+    str,
+    typer.Argument(
+        help="latest, purchases, sales, officer-purchases, ceo-cfo-purchases, cluster-buys, "
+        "big-sales or late."
+    ),
+]
+
+
+@app.command()
+def screen(
+    name: ScreenName,
+    db: DbOpt = Path("insider.db"),
+    json_out: JsonOpt = False,
+    csv_out: CsvOpt = False,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    min_value: MinValueOpt = None,
+    role: RoleOpt = None,
+    code: CodeOpt = None,
+    issuer: Annotated[
+        str | None, typer.Option("--issuer", help="Only these issuers (tickers or CIKs, a,b).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most N rows (clusters).")] = 100,
+) -> None:
+    """Market-wide screens: the latest trades, purchases, sales, cluster buys, late filers."""
+    from .errors import ReportError
+    from .screens import SCREENS, ScreenQuery, resolve_issuers, run_screen
+
+    if name not in SCREENS:
+        fail(f"no screen {name!r}; choose one of {', '.join(SCREENS)}")
+    if json_out and csv_out:
+        fail("choose one of --json and --csv")
+    if limit < 1:
+        fail(f"--limit {limit}: give 1 or more")
+    try:
+        flt = _filters(since, until, code, None)
+        database = _existing_db(db)
+        q = ScreenQuery(
+            flt.since,
+            flt.until,
+            _min_value(min_value),
+            _roles(role),
+            flt.codes,
+            resolve_issuers(database, issuer),
+            limit,
+        )
+        rep = run_screen(database, name, q)
+    except ReportError as e:
+        _report_error(e)
+    if json_out:
+        from .export import dumps
+
+        print(dumps(rep))
+    elif csv_out:
+        from .screen_render import write_screen_csv
+
+        write_screen_csv(rep, sys.stdout)
+    else:
+        from .screen_render import render_screen
+
+        render_screen(rep, sys.stdout)
+
+
+def _min_value(text: str | None):
+    from decimal import Decimal, InvalidOperation
+
+    if text is None:
+        return None
+    try:
+        v = Decimal(text.replace(",", "").replace("$", "").strip())
+    except InvalidOperation:
+        fail(f"--min-value {text!r}: give a number of dollars, e.g. 100000")
+    if not v.is_finite() or v < 0:
+        fail(f"--min-value {text!r}: give a number of dollars, 0 or more")
+    return v
+
+
+def _roles(text: str | None):
+    from .roles import RoleError, parse_role_option
+
+    try:
+        return parse_role_option(text)
+    except RoleError as e:
+        fail(str(e))
+
+
+ListJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _listing_out(listing, json_out: bool, csv_out: bool) -> None:
+    if json_out and csv_out:
+        fail("choose one of --json and --csv")
+    if json_out:
+        from .export import dumps
+
+        print(dumps(listing))
+    elif csv_out:
+        from .export import write_csv
+
+        write_csv(listing["rows"], listing["columns"], sys.stdout)
+    else:
+        from .screen_render import render_listing
+
+        render_listing(listing, sys.stdout)
+
+
+@app.command()
+def issuers(
+    db: DbOpt = Path("insider.db"), json_out: ListJson = False, csv_out: CsvOpt = False
+) -> None:
+    """The issuers in the database, with their filings (company TICKER reports one)."""
+    from .discover import issuers as list_issuers
+
+    _listing_out(list_issuers(_existing_db(db)), json_out, csv_out)
+
+
+@app.command()
+def owners(
+    query: Annotated[
+        str | None, typer.Argument(help="Name words or CIK (all when absent).")
+    ] = None,
+    db: DbOpt = Path("insider.db"),
+    json_out: ListJson = False,
+    csv_out: CsvOpt = False,
+    limit: Annotated[int, typer.Option("--limit", help="At most N owners.")] = 50,
+) -> None:
+    """Reporting owners matching QUERY, or those with the most filings (show NAME reports one)."""
+    from .discover import owners as list_owners
+
+    if limit < 1:
+        fail(f"--limit {limit}: give 1 or more")
+    _listing_out(list_owners(_existing_db(db), query, limit), json_out, csv_out)
+
+
+@app.command()
+def status(db: DbOpt = Path("insider.db"), json_out: ListJson = False) -> None:
+    """What the database holds: filings by source and form, imports, syncs, failures, size."""
+    from .discover import status as db_status
+
+    st = db_status(_existing_db(db), db)
+    if json_out:
+        from .export import dumps
+
+        print(dumps(st))
+        return
+    from .screen_render import render_status
+
+    render_status(st, sys.stdout)
+
+
+def _what_is_there(database, kind: str) -> NoReturn:
+    """`show`/`company` without a name: list what there is to ask about, then say how."""
+    from .discover import issuers as list_issuers
+    from .discover import owners as list_owners
+    from .screen_render import render_listing
+
+    if kind == "show":
+        listing, example = (
+            list_owners(database, None, 20),
+            "insider show NAME|CIK (insider owners QUERY finds one)",
+        )
+    else:
+        listing, example = (
+            list_issuers(database, 50),
+            "insider company TICKER|CIK (insider issuers lists all)",
+        )
+    render_listing(listing, sys.stdout)
+    fail(f"give a name: {example}")
+
+
+@app.command()
+def serve(
+    db: DbOpt = Path("insider.db"),
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8001,
+) -> None:
+    """Browse the database and the screens in a web browser (Datasette)."""
+    if not 0 < port < 65536:
+        fail(f"--port {port}: give a port from 1 to 65535")
+    _existing_db(db).close()  # one clear line for a missing or foreign file
+    try:
+        import datasette  # noqa: F401
+
+        from .serve import serve as run_serve
+    except ImportError:
+        fail("insider serve needs Datasette: pip install 'insider[serve]'")
+    import socket
+
+    try:  # a port in use or an address not ours: one line, before Datasette starts
+        with socket.create_server((host, port), reuse_port=False) as probe:
+            probe.close()
+    except OSError as e:
+        fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
+    print(f"insider: serving {db} on http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
+    try:
+        run_serve(db, host, port)
+    except OSError as e:
+        fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command()

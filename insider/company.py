@@ -4,21 +4,18 @@ transactions, cluster buys and late filers, as plain data (rendering lives in re
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import lookup, queries
 from .amounts import dsum, row_value, tidy
+from .clusters import CLUSTER_DAYS, CLUSTER_MIN_INSIDERS, cluster_buys  # noqa: F401
 from .lookup import owner_type
+from .roles import has_any_role
 from .sections import public_row
 
 if TYPE_CHECKING:
     from .report import Filters
-
-
-CLUSTER_MIN_INSIDERS = 3
-CLUSTER_DAYS = 10
 
 
 def company_report(db, query: str, flt: Filters | None = None, last: int = 20) -> dict[str, Any]:
@@ -45,7 +42,7 @@ def build_company_report(
     """The company report from the issuer's current rows within the dates
     (queries.issuer_rows), the owners of each filing (queries.co_owners) and every owner of
     its live filings (queries.issuer_filing_owners)."""
-    txns = [r for r in rows if r["kind"] == "transaction" and flt.code_ok(r)]
+    txns = [r for r in rows if r["kind"] == "transaction" and flt.shows(r)]
     recent = txns[-last:] if last > 0 else []
     recent.reverse()
     return {
@@ -55,7 +52,7 @@ def build_company_report(
         "last_transactions": [_company_row(r, owners_of) for r in recent],
         "cluster_buys": cluster_buys(rows, owners_of),
         "late_filings": [
-            _company_row(r, owners_of) for r in rows if r["late"] == 1 and flt.code_ok(r)
+            _company_row(r, owners_of) for r in rows if r["late"] == 1 and flt.shows(r)
         ],
         "unknown_lateness_rows": sum(
             1 for r in rows if r["kind"] == "transaction" and r["late"] is None
@@ -102,8 +99,10 @@ def _insiders(
     for cik, p in people.items():
         if (flt.since or flt.until) and cik not in active:
             continue
+        if flt.roles is not None and not has_any_role(p["roles"], flt.roles):
+            continue  # --role: insiders whose latest roles hold one
         txns = [r for acc in sorted(p["_accs"]) for r in by_acc.get(acc, [])]
-        mine = [r for r in txns if r["form_table"] == "I"]
+        mine = [r for r in txns if r["form_table"] == "I" and flt.value_ok(r)]
         buys = [r for r in mine if (r["code"] or "").upper() == "P"]
         sells = [r for r in mine if (r["code"] or "").upper() == "S"]
         b_sh = dsum(r["shares"] or zero for r in buys)
@@ -137,86 +136,3 @@ def _company_row(r: dict[str, Any], owners_of: dict[str, list]) -> dict[str, Any
         "table": r["form_table"],
         **public_row(r),
     }
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return None
-
-
-def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list[dict[str, Any]]:
-    """Runs of open-market purchases (code P, Table I) in which at least 3 distinct insiders
-    bought within 10 calendar days (first to last buy of a window at most 9 days apart).
-    Overlapping windows merge into one cluster. Owners of one joint filing count as one.
-    (One function: buys, buyers and windows are three short steps over the same lists.)"""
-    buys = []
-    days = []
-    for r in rows:
-        if not (
-            r["kind"] == "transaction"
-            and r["form_table"] == "I"
-            and (r["code"] or "").upper() == "P"
-        ):
-            continue
-        day = _day(r["transaction_date"])
-        if day is not None:  # a date as filed that is no date (2007-02-30) cannot be placed
-            buys.append(r)
-            days.append(day)
-    order = sorted(range(len(buys)), key=lambda k: days[k])
-    buys = [buys[k] for k in order]
-    days = [days[k] for k in order]
-
-    # One buyer = owners who ever file together (Alice alone and Alice with her LLC are one
-    # insider, not two): union-find over the owners of each filing.
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for r in buys:
-        ciks = [o["cik"] for o in owners_of.get(r["accession"], [])]
-        for c in ciks[1:]:
-            parent[root(c)] = root(ciks[0])
-
-    def who(r: dict[str, Any]) -> str:
-        ciks = [o["cik"] for o in owners_of.get(r["accession"], [])]
-        return root(ciks[0]) if ciks else r["accession"]
-
-    keys = [who(r) for r in buys]
-    windows: list[tuple[int, int]] = []
-    j = 0
-    for i in range(len(buys)):
-        j = max(j, i)
-        while j + 1 < len(buys) and days[j + 1] - days[i] < timedelta(days=CLUSTER_DAYS):
-            j += 1
-        if len(set(keys[i : j + 1])) >= CLUSTER_MIN_INSIDERS:
-            if windows and i <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(windows[-1][1], j))
-            else:
-                windows.append((i, j))
-    out = []
-    zero = Decimal(0)
-    for i, j in windows:
-        part = buys[i : j + 1]
-        names: dict[str, str] = {}
-        for r in part:
-            for o in owners_of.get(r["accession"], []):
-                names.setdefault(o["cik"], o["name"])
-        out.append(
-            {
-                "first_date": part[0]["transaction_date"],
-                "last_date": part[-1]["transaction_date"],
-                "insiders": [{"cik": c, "name": n} for c, n in names.items()],
-                "distinct_buyers": len({who(r) for r in part}),
-                "rows": len(part),
-                "shares": dsum(r["shares"] or zero for r in part),
-                "value": dsum(row_value(r) or zero for r in part),
-                "accessions": sorted({r["accession"] for r in part}),
-            }
-        )
-    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .cik import parse_cik
+from .cik import parse_cik, sql_cik_number
 
 _ACCESSION = re.compile(r"^\d{10}-\d{2}-\d{6}$")
 
@@ -23,3 +23,18 @@ def filing_url(cik: str | int | None, accession: str | None) -> str | None:
     if number is None or accession is None or not _ACCESSION.match(accession):
         return None
     return f"{SEC_ARCHIVES}/{int(number)}/{accession.replace('-', '')}/{accession}-index.htm"
+
+
+_SQL_ACCESSION = "[0-9]" * 10 + "-[0-9][0-9]-" + "[0-9]" * 6
+
+
+def filing_url_sql(cik: str, accession: str) -> str:
+    """`filing_url` as a SQL expression over two columns (the screen views): the same
+    address and the same refusals, the CIK read by cik.sql_cik_number (parse_cik's rule)
+    (tests/test_screens.py compares the two)."""
+    number = sql_cik_number(cik)
+    return (
+        f"CASE WHEN {accession} GLOB '{_SQL_ACCESSION}' AND length({accession}) = 20 "
+        f"AND {number} IS NOT NULL THEN '{SEC_ARCHIVES}/' || {number} || '/' "
+        f"|| replace({accession}, '-', '') || '/' || {accession} || '-index.htm' END"
+    )

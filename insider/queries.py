@@ -112,7 +112,7 @@ _ROW_COLS = f"""
        r.underlying_security_title, r.underlying_shares, r.underlying_value, r.late,
        r.plan_10b5_1, r.nature_footnotes, r.position_key, f.owner_ciks, f.form,
        f.filing_date, f.period_of_report, f.issuer_cik, i.name AS issuer_name,
-       i.ticker AS issuer_ticker, f.aff10b5one,
+       i.ticker AS issuer_ticker, f.aff10b5one, f.owner_roles,
        (SELECT count(*) FROM filing_owners x WHERE x.accession = r.accession) AS n_owners,
        NOT ({CURRENT_ROW}) AS superseded, f.source
 """

@@ -12,9 +12,11 @@ restate (e.g. the trades, under a holdings-only 4/A) stays current, as in the SQ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from . import lookup, queries
+from .amounts import row_value
 from .chains import assign_lines, chain_breaks
 from .errors import ReportError
 from .lines import text_key
@@ -29,6 +31,8 @@ class Filters:
     until: str | None = None
     codes: frozenset[str] | None = None
     issuer: str | None = None
+    min_value: Decimal | None = None  # --min-value: rows worth at least this (holdings: none)
+    roles: tuple[str, ...] | None = None  # --role: rows of filings whose owners hold one
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +40,8 @@ class Filters:
             "until": self.until,
             "codes": sorted(self.codes) if self.codes is not None else None,
             "issuer": self.issuer,
+            "min_value": self.min_value,
+            "roles": list(self.roles) if self.roles is not None else None,
         }
 
     def in_window(self, day: str | None) -> bool:
@@ -50,6 +56,23 @@ class Filters:
             return True
         # A holding has no code: it is kept only when the filter names no code at all.
         return (r["code"] or "").upper() in self.codes
+
+    def value_ok(self, r: dict[str, Any]) -> bool:
+        """--min-value: a transaction worth at least that (a holding has no value)."""
+        if self.min_value is None:
+            return True
+        v = row_value(r)
+        return v is not None and v >= self.min_value
+
+    def shows(self, r: dict[str, Any]) -> bool:
+        """--code, --min-value and --role: whether a row is listed and summed."""
+        if not (self.code_ok(r) and self.value_ok(r)):
+            return False
+        if self.roles is not None:
+            from .roles import has_any_role
+
+            return has_any_role(r.get("owner_roles"), self.roles)
+        return True
 
 
 def owner_report(db, query: str, flt: Filters | None = None) -> dict[str, Any]:

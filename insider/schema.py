@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from . import roles
 from .amounts import VALUE_SQL
 from .codes import CODES
+from .links import filing_url_sql
 
 LATEST = 4
 
@@ -473,6 +475,69 @@ VIEWS: dict[str, str] = {
     "holdings_latest": _HOLDINGS_LATEST,
     "filings_late": "SELECT * FROM transactions WHERE late = 1",
 }
+
+# ---------------------------------------------------------------- screens (insider screen)
+# One row per current transaction row, with what a market screen shows beside the common
+# columns: acceptance time, shares owned before, the change in ownership, the flags and the
+# filing's address on sec.gov. The screens (screens.py, screen_queries.py) read these views.
+_OWNED_BEFORE = (
+    "CASE WHEN r.shares IS NULL OR r.shares_owned_following IS NULL THEN NULL "
+    "WHEN r.acquired_disposed = 'A' THEN round(r.shares_owned_following - r.shares, 6) "
+    "WHEN r.acquired_disposed = 'D' THEN round(r.shares_owned_following + r.shares, 6) END"
+)
+_SCREEN_EXTRAS = (
+    ("acceptance_datetime", "f.acceptance_datetime"),
+    ("issuer_name", "i.name"),
+    ("owner_count", "f.owner_count"),
+    ("form", "f.form"),
+    ("form_table", "r.form_table"),
+    ("row_num", "r.row_num"),
+    ("owned_before", _OWNED_BEFORE),
+    (
+        "delta_own_pct",
+        f"CASE WHEN ({_OWNED_BEFORE}) > 0 THEN round("
+        "(CASE r.acquired_disposed WHEN 'D' THEN -100.0 ELSE 100.0 END) * r.shares "
+        f"/ ({_OWNED_BEFORE}), 1) END",
+    ),
+    ("plan_10b5_1", "r.plan_10b5_1"),
+    ("late", "r.late"),
+    ("filing_url", filing_url_sql("f.issuer_cik", "r.accession")),
+    ("source", "f.source"),
+)
+SCREEN_VIEW_COLUMNS: tuple[str, ...] = COMMON_COLUMNS + tuple(n for n, _ in _SCREEN_EXTRAS)
+_SCREEN_TRADES = (
+    "SELECT\n"
+    + _select(_COMMON + _SCREEN_EXTRAS)
+    + "\nFROM ownership_rows r"
+    + _JOINS
+    + f"WHERE r.kind = 'transaction' AND {CURRENT_ROW}"
+)
+# Open-market trades of the stock itself (Table I), as screens mean them unless said otherwise.
+_OPEN_MARKET = "SELECT * FROM screen_trades WHERE form_table = 'I' AND code = "
+
+SCREEN_VIEWS: dict[str, str] = {
+    "screen_trades": _SCREEN_TRADES,
+    "screen_purchases": _OPEN_MARKET + "'P'",
+    "screen_sales": _OPEN_MARKET + "'S'",
+    "screen_officer_purchases": _OPEN_MARKET
+    + "'P' AND "
+    + roles.sql_condition("officer", "owner_roles"),
+    "screen_ceo_cfo_purchases": _OPEN_MARKET
+    + "'P' AND "
+    + roles.sql_any(roles.CEO_CFO, "owner_roles"),
+    "screen_late": "SELECT * FROM screen_trades WHERE late = 1",
+}
+VIEWS.update(SCREEN_VIEWS)
+# screen_late newest first without sorting every late row (created with the shape).
+SHAPE_TABLES.append(
+    "CREATE INDEX IF NOT EXISTS ownership_rows_late_date ON ownership_rows(late, "
+    "transaction_date) WHERE late = 1"
+)
+# insider status counts filings by source and form from this index, not the table (whose
+# rows carry the raw XML).
+SHAPE_TABLES.append(
+    "CREATE INDEX IF NOT EXISTS filings_source_form ON filings(source, form, filing_date)"
+)
 
 
 def user_tables(conn: sqlite3.Connection) -> list[str]:

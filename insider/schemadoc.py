@@ -64,6 +64,13 @@ VIEW_COLUMNS: dict[str, str] = {
     "amends_accession": "Accession of the filing this amendment amends, if any.",
     "as_of_date": "Date of the amount: the transaction date, else the period of report.",
     "kind": "transaction or holding.",
+    "acceptance_datetime": "EDGAR acceptance time of the filing, UTC (empty when the "
+    "filing list did not give it).",
+    "owned_before": "Shares owned before the transaction: shares_owned_following minus "
+    "(acquired) or plus (disposed) shares.",
+    "delta_own_pct": "Change in ownership in percent of owned_before (+ acquired, - "
+    "disposed), rounded to 0.1; empty when nothing was owned before (a new position).",
+    "filing_url": "The filing's index page on sec.gov.",
     "nature_footnotes": "Texts of the footnotes that say which indirect holding a row is "
     "(on the nature of ownership, or on D/I of an I row): when one filing has several lines "
     "with the same nature, these tell them apart.",
@@ -75,6 +82,12 @@ VIEW_COLUMNS: dict[str, str] = {
 # The views' columns come from their SQL definition (schema.py): one list, never two.
 _TXN_VIEW_COLUMNS = list(schema.TRANSACTION_VIEW_COLUMNS)
 _HOLDING_VIEW_COLUMNS = list(schema.HOLDING_VIEW_COLUMNS)
+
+_SCREEN_VIEW_COLUMNS = list(schema.SCREEN_VIEW_COLUMNS)
+_SCREEN_NOTE = (
+    " Amended rows drop out (as in transactions); insider screen, insider serve and the "
+    "queries under Screens read it."
+)
 
 
 def _view(description: str, columns: list[str], **override: str) -> dict[str, Any]:
@@ -339,6 +352,34 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "transactionTimeliness L. One row per late transaction.",
         _TXN_VIEW_COLUMNS,
     ),
+    "screen_trades": _view(
+        "Every current transaction row (both tables) with what a market screen shows: "
+        "acceptance time, shares owned before, change in ownership, 10b5-1 and late flags, "
+        "the filing's sec.gov address." + _SCREEN_NOTE,
+        _SCREEN_VIEW_COLUMNS,
+    ),
+    "screen_purchases": _view(
+        "screen_trades rows of open-market purchases of the stock itself: Table I, code P.",
+        _SCREEN_VIEW_COLUMNS,
+    ),
+    "screen_sales": _view(
+        "screen_trades rows of open-market sales of the stock itself: Table I, code S.",
+        _SCREEN_VIEW_COLUMNS,
+    ),
+    "screen_officer_purchases": _view(
+        "screen_purchases by owners who ticked the officer box (insider/roles.py).",
+        _SCREEN_VIEW_COLUMNS,
+    ),
+    "screen_ceo_cfo_purchases": _view(
+        "screen_purchases by owners whose filed title names a CEO or CFO, written any "
+        "of the usual ways (Chief Executive Officer, CEO, Pres. & CEO, Co-CEO, Principal "
+        "Financial Officer...), not assistants, deputies or former ones (insider/roles.py).",
+        _SCREEN_VIEW_COLUMNS,
+    ),
+    "screen_late": _view(
+        "screen_trades rows flagged late (any code, both tables).",
+        _SCREEN_VIEW_COLUMNS,
+    ),
     "holdings_latest": _view(
         "The latest reported amount of each position: per owner (or joint owner group), "
         "issuer, table, security (Table II: and exercise price and expiry), direct/indirect "
@@ -394,4 +435,22 @@ def markdown_tables() -> str:
         for col, desc in obj["columns"].items():
             out.append(f"| `{col}` | {desc} |")
         out.append("")
+    return "\n".join(out)
+
+
+def screens_markdown() -> str:
+    """The Screens part of docs/schema.md: each `insider screen` as the SQL that answers it."""
+    from .screen_sql import canned_queries
+    from .screens import SCREENS
+
+    out = []
+    for name, q in canned_queries().items():
+        s = SCREENS[name]
+        where = (
+            "the rule of `insider company` (clusters.py) in SQL"
+            if name == "cluster-buys"
+            else f"view `{s.view}`"
+        )
+        out.append(f"`insider screen {name}`: {q['title']} ({where}).\n")
+        out.append(f"```sql parameterised\n{q['sql'].strip()};\n```\n")
     return "\n".join(out)

@@ -138,7 +138,7 @@ def security_section(
     exercises, positions and timeline (every code within the dates). One function: each
     part is a few lines over the same grouped rows, in the order of the JSON keys."""
     all_rows = sec["rows"]  # date-filtered, every code: positions and timeline use them
-    rows = [r for r in all_rows if flt.code_ok(r)]
+    rows = [r for r in all_rows if flt.shows(r)]
     txns = [r for r in rows if r["kind"] == "transaction"]
     by_code: dict[str, list] = defaultdict(list)
     for r in txns:

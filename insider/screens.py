@@ -1,0 +1,452 @@
+"""`insider screen NAME`: market-wide questions over the screen views, as plain data.
+
+Each screen is a documented view (schema.SCREEN_VIEWS) plus a sort, or, for cluster-buys, the
+cluster rule of `insider company` (clusters.cluster_buys) run per issuer over the market's
+open-market purchases. The SQL of a screen is the view's own SQL inlined, so a screen runs
+the same on a file whose views predate it; `canned_sql` gives the same screens with
+`:since`, `:until`, `:min_value` and `:ticker` parameters for docs/schema.md and Datasette.
+Rendering lives in screen_render.py.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from . import roles
+from .amounts import dec, dsum, tidy
+from .clusters import cluster_buys
+from .errors import ReportError
+from .schema import SCREEN_VIEWS
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    name: str
+    view: str
+    title: str
+    order: str  # ORDER BY over the view's columns
+    codes: frozenset[str] | None = None  # codes shown by default; None: those of the view
+    code_option: bool = False  # --code may choose other codes
+    window_days: int | None = None  # without --since: this many days up to the newest trade
+    roles: tuple[str, ...] | None = None  # the view's own role rule (roles.py)
+
+
+_BY_TRADE = "transaction_date DESC, filing_date DESC, accession DESC, row_num"
+SCREENS: dict[str, Screen] = {
+    s.name: s
+    for s in (
+        Screen(
+            "latest",
+            "screen_trades",
+            "Latest filings: trades in the stock (Table I; P and S unless --code), newest first",
+            "filing_date DESC, acceptance_datetime DESC, accession DESC, row_num",
+            codes=frozenset({"P", "S"}),
+            code_option=True,
+        ),
+        Screen("purchases", "screen_purchases", "Open-market purchases (P)", _BY_TRADE),
+        Screen("sales", "screen_sales", "Open-market sales (S)", _BY_TRADE),
+        Screen(
+            "officer-purchases",
+            "screen_officer_purchases",
+            "Open-market purchases by officers",
+            _BY_TRADE,
+            roles=("officer",),
+        ),
+        Screen(
+            "ceo-cfo-purchases",
+            "screen_ceo_cfo_purchases",
+            "Open-market purchases by CEOs and CFOs",
+            _BY_TRADE,
+            roles=roles.CEO_CFO,
+        ),
+        Screen(
+            "cluster-buys",
+            "screen_purchases",
+            "Cluster buys: 3 or more insiders of one issuer buying within 10 days",
+            "last_date DESC",
+            window_days=90,
+        ),
+        Screen(
+            "big-sales",
+            "screen_sales",
+            "Largest open-market sales by value",
+            "value DESC, " + _BY_TRADE,
+            window_days=90,
+        ),
+        Screen(
+            "late", "screen_late", "Late filings (rows flagged late)", _BY_TRADE, code_option=True
+        ),  # fmt: skip
+    )
+}
+
+_COLUMNS = (
+    "accession, form, filing_date, acceptance_datetime, transaction_date, issuer_cik, "
+    "issuer_ticker, issuer_name, owner_cik, owner_name, owner_roles, owner_count, form_table, "
+    "row_num, security_title, code, code_meaning, acquired_disposed, shares, price_per_share, "
+    "value, shares_owned_following, owned_before, delta_own_pct, direct_or_indirect, "
+    "plan_10b5_1, late, filing_url, source"
+)
+
+
+def view_sql(view: str) -> str:
+    """The view's SELECT with the views it reads inlined (works whether or not the file has
+    the view yet)."""
+    sql = SCREEN_VIEWS[view]
+    if view != "screen_trades":
+        sql = sql.replace("FROM screen_trades", f"FROM ({SCREEN_VIEWS['screen_trades']})", 1)
+    return sql
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenQuery:
+    since: str | None = None
+    until: str | None = None
+    min_value: Decimal | None = None
+    roles: tuple[str, ...] | None = None
+    codes: frozenset[str] | None = None
+    issuers: tuple[str, ...] | None = None  # CIKs
+    limit: int = 100
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "min_value": self.min_value,
+            "roles": list(self.roles) if self.roles else None,
+            "codes": sorted(self.codes) if self.codes else None,
+            "issuers": list(self.issuers) if self.issuers else None,
+            "limit": self.limit,
+        }
+
+
+def resolve_issuers(db: Any, text: str | None) -> tuple[str, ...] | None:
+    """`--issuer AIV,CIK0000320193` -> CIKs (lookup.issuer_ciks, the one issuer look-up of
+    filters); a ticker or CIK with no issuer is an error."""
+    from .lookup import issuer_ciks
+
+    if not text:
+        return None
+    out: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        found = issuer_ciks(db, part)
+        if not found:
+            raise ReportError(f"--issuer {part!r}: no issuer with that ticker or CIK")
+        out += found
+    return tuple(dict.fromkeys(out)) or None
+
+
+def _where(q: ScreenQuery, screen: Screen) -> tuple[list[str], dict[str, Any]]:
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if q.since:
+        where.append("transaction_date >= :since")
+        params["since"] = q.since
+    if q.until:
+        where.append("transaction_date <= :until")
+        params["until"] = q.until
+    if q.min_value is not None and screen.name != "cluster-buys":
+        where.append("value >= :min_value")
+        params["min_value"] = float(q.min_value) if q.min_value % 1 else int(q.min_value)
+    codes = q.codes if q.codes is not None else screen.codes
+    if codes:
+        # latest walks filings newest first (filings_filing_date); the unary + keeps SQLite
+        # from preferring the code index and sorting every P and S row instead.
+        col = "+code" if screen.name == "latest" else "code"
+        where.append(f"{col} IN (" + ", ".join(f"'{c}'" for c in sorted(codes)) + ")")
+    if screen.name == "latest":
+        where.append("form_table = 'I'")
+    if q.issuers:
+        marks = ", ".join(f":issuer{k}" for k in range(len(q.issuers)))
+        where.append(f"issuer_cik IN ({marks})")
+        params.update({f"issuer{k}": c for k, c in enumerate(q.issuers)})
+    return where, params
+
+
+def screen_sql(screen: Screen, q: ScreenQuery) -> tuple[str, dict[str, Any]]:
+    """The screen's SELECT. Role rules are applied by the caller (`role_filter`): the view
+    SQL of a role is exact but costs ~10 us a row in SQLite, while the same rule cached per
+    distinct roles text costs nothing, and the rows stream in the screen's order."""
+    where, params = _where(q, screen)
+    view = SCREENS["purchases"].view if screen.roles else screen.view
+    sql = f"SELECT {_COLUMNS} FROM ({view_sql(view)})"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {screen.order}"
+    if not (screen.roles or q.roles):
+        sql += f" LIMIT {int(q.limit)}"
+    return sql, params
+
+
+def role_filter(screen: Screen, q: ScreenQuery):
+    """A test of a roles text for every role rule in force (the screen's and --role)."""
+    rules = [r for r in (screen.roles, q.roles) if r]
+    return lambda text: all(roles.has_any_role(text, r) for r in rules)
+
+
+def default_window(db: Any, screen: Screen, q: ScreenQuery) -> ScreenQuery:
+    """Screens that rank or group (big-sales, cluster-buys) look at a window: without
+    --since, the `window_days` days up to --until or the newest trade of their code."""
+    if screen.window_days is None or q.since:
+        return q
+    code = "P" if screen.name == "cluster-buys" else "S"
+    end = (
+        q.until
+        or db.execute(
+            "SELECT max(transaction_date) FROM ownership_rows WHERE code = ? "
+            "AND transaction_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'",
+            (code,),
+        ).fetchone()[0]
+    )
+    if not end:
+        return q
+    try:
+        start = date.fromisoformat(end) - timedelta(days=screen.window_days - 1)
+    except ValueError:
+        return q
+    return ScreenQuery(start.isoformat(), end, q.min_value, q.roles, q.codes, q.issuers, q.limit)
+
+
+def _row(t: dict[str, Any]) -> dict[str, Any]:
+    shares, price = dec(t["shares"]), dec(t["price_per_share"])
+    value = tidy(shares * price) if shares is not None and price is not None else dec(t["value"])
+    before = dec(t["owned_before"])
+    return {
+        "filing_date": t["filing_date"],
+        "acceptance_datetime": t["acceptance_datetime"],
+        "transaction_date": t["transaction_date"],
+        "issuer_cik": t["issuer_cik"],
+        "issuer_ticker": t["issuer_ticker"],
+        "issuer_name": t["issuer_name"],
+        "owner_cik": t["owner_cik"],
+        "owner_name": t["owner_name"],
+        "owner_roles": t["owner_roles"],
+        "code": t["code"],
+        "code_meaning": t["code_meaning"],
+        "table": t["form_table"],
+        "security_title": t["security_title"],
+        "acquired_disposed": t["acquired_disposed"],
+        "shares": shares,
+        "price_per_share": price,
+        "value": value,
+        "shares_owned_following": dec(t["shares_owned_following"]),
+        "owned_before": tidy(before) if before is not None else None,
+        "delta_own_pct": _pct(t["delta_own_pct"]),
+        "new_position": before == 0 if before is not None else None,
+        "direct_or_indirect": t["direct_or_indirect"],
+        "plan_10b5_1": None if t["plan_10b5_1"] is None else bool(t["plan_10b5_1"]),
+        "late": None if t["late"] is None else bool(t["late"]),
+        "joint_filing": (t["owner_count"] or 0) > 1,
+        "form": t["form"],
+        "accession": t["accession"],
+        "row_num": t["row_num"],
+        "filing_url": t["filing_url"],
+        "source": t["source"],  # 'xml', or 'dataset:YYYYqN' (numbers rounded to cents)
+    }
+
+
+def _pct(v: Any) -> Decimal | None:
+    # SQLite's round(x, 1) is a REAL; one decimal place, as the view documents it.
+    return None if v is None else dec(v).quantize(Decimal("0.1"))
+
+
+def _fetch(db: Any, sql: str, params: dict[str, Any], keep, limit: int) -> list[dict[str, Any]]:
+    cur = db.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    at = cols.index("owner_roles")
+    out = []
+    for t in cur:
+        if keep(t[at]):
+            out.append(dict(zip(cols, t, strict=True)))
+            if len(out) >= limit:
+                break
+    cur.close()
+    return out
+
+
+def run_screen(db: Any, name: str, q: ScreenQuery) -> dict[str, Any]:
+    """Everything `insider screen NAME` prints, as plain data."""
+    screen = SCREENS[name]
+    if q.codes is not None and not screen.code_option:
+        raise ReportError(
+            f"screen {name} shows its own codes; --code works with "
+            + " and ".join(s.name for s in SCREENS.values() if s.code_option)
+        )
+    q = default_window(db, screen, q)
+    out: dict[str, Any] = {"screen": name, "title": screen.title, "filters": q.as_dict()}
+    if name == "cluster-buys":
+        out["clusters"] = _clusters(db, q)
+        return out
+    keep = role_filter(screen, q)
+    if name == "latest":
+        found = _latest(db, screen, q, keep)
+    else:
+        sql, params = screen_sql(screen, q)
+        found = _fetch(db, sql, params, keep, q.limit)
+    rows = [_row(t) for t in found]
+    out["rows"] = rows
+    if name in ("sales", "big-sales"):
+        out["plan_10b5_1"] = _plan_share(rows)
+    return out
+
+
+def _latest(db: Any, screen: Screen, q: ScreenQuery, keep) -> list[dict[str, Any]]:
+    """Newest filing day first, one day at a time through filings_filing_date (or
+    filings_issuer_date with --issuer), then that day's rows from the view: the cost follows
+    the days walked, not the size of the market, with or without SQLite statistics."""
+    where, params = _where(q, screen)
+    iss = ""
+    if q.issuers:
+        iss = " AND issuer_cik IN (" + ", ".join(f":i{k}" for k in range(len(q.issuers))) + ")"
+        params = {**params, **{f"i{k}": c for k, c in enumerate(q.issuers)}}
+    day_sql = f"SELECT max(filing_date) FROM filings WHERE filing_date < :before{iss}"
+    rows_sql = (
+        f"SELECT {_COLUMNS} FROM ({view_sql(screen.view)}) WHERE accession IN "
+        f"(SELECT accession FROM filings WHERE filing_date = :day{iss})"
+        + "".join(f" AND {w}" for w in where)
+        + f" ORDER BY {screen.order}"
+    )
+    out: list[dict[str, Any]] = []
+    day = db.execute(day_sql, {**params, "before": "A"}).fetchone()[0]  # "A" > any date
+    # A trade is filed on or after its date: filings older than --since hold none.
+    while day and len(out) < q.limit and not (q.since and day < q.since):
+        out += _fetch(db, rows_sql, {**params, "day": day}, keep, q.limit - len(out))
+        day = db.execute(day_sql, {**params, "before": day}).fetchone()[0]
+    return out
+
+
+def _plan_share(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """How much of the sales listed was made under a Rule 10b5-1 plan (rows and value)."""
+    zero = Decimal(0)
+    plan = [r for r in rows if r["plan_10b5_1"]]
+    value = dsum(r["value"] or zero for r in rows)
+    plan_value = dsum(r["value"] or zero for r in plan)
+    return {
+        "rows": len(rows),
+        "plan_rows": len(plan),
+        "value": value,
+        "plan_value": plan_value,
+        "value_pct": (plan_value * 100 / value).quantize(Decimal("0.1")) if value else None,
+    }
+
+
+# --------------------------------------------------------------------------- cluster buys
+
+_CLUSTER_CANDIDATES = """
+SELECT r.accession, r.row_num, r.transaction_date, f.issuer_cik, f.owner_ciks, r.shares,
+       r.price_per_share, r.total_value, f.owner_roles
+FROM ownership_rows r JOIN filings f ON f.accession = r.accession
+WHERE r.code = 'P' AND r.form_table = 'I' AND r.kind = 'transaction'
+  AND r.superseded_by IS NULL AND r.transaction_date >= :since AND r.transaction_date <= :until
+"""
+
+
+def _clusters(db: Any, q: ScreenQuery) -> list[dict[str, Any]]:
+    params: dict[str, Any] = {"since": q.since or "0000", "until": q.until or "9999"}
+    sql = _CLUSTER_CANDIDATES
+    if q.issuers:
+        sql += " AND f.issuer_cik IN (" + ", ".join(f":i{k}" for k in range(len(q.issuers))) + ")"
+        params.update({f"i{k}": c for k, c in enumerate(q.issuers)})
+    by_issuer: dict[str, list[tuple]] = defaultdict(list)
+    keep = role_filter(SCREENS["cluster-buys"], q)
+    for t in db.execute(sql, params):
+        if keep(t[8]):
+            by_issuer[t[3]].append(t)
+    found: list[dict[str, Any]] = []
+    for issuer_cik, ts in by_issuer.items():
+        # Three buyers need three different owner lists within 10 days at least (joining
+        # co-filers only lowers the count): most issuers stop here, without a query.
+        if not _may_cluster(ts):
+            continue
+        rows = [
+            {
+                "kind": "transaction",
+                "form_table": "I",
+                "code": "P",
+                "accession": t[0],
+                "row_num": t[1],
+                "transaction_date": t[2],
+                "shares": dec(t[5]),
+                "price_per_share": dec(t[6]),
+                "total_value": dec(t[7]),
+            }
+            for t in ts
+        ]
+        owners_of = _owners_of(db, sorted({t[0] for t in ts}))
+        for c in cluster_buys(rows, owners_of):
+            if q.min_value is not None and c["value"] < q.min_value:
+                continue
+            found.append({"issuer_cik": issuer_cik, **c})
+    found.sort(key=lambda c: (c["last_date"], c["first_date"], c["issuer_cik"]), reverse=True)
+    found = found[: q.limit]
+    _describe(db, found)
+    return found
+
+
+def _may_cluster(ts: list[tuple]) -> bool:
+    from .clusters import CLUSTER_DAYS, CLUSTER_MIN_INSIDERS
+
+    if len({t[4] for t in ts}) < CLUSTER_MIN_INSIDERS:
+        return False
+    days = []
+    for t in ts:
+        try:
+            days.append((date.fromisoformat(t[2]), t[4]))
+        except (TypeError, ValueError):
+            continue
+    days.sort()
+    j = 0
+    for i in range(len(days)):
+        while j + 1 < len(days) and (days[j + 1][0] - days[i][0]).days < CLUSTER_DAYS:
+            j += 1
+        if len({o for _, o in days[i : j + 1]}) >= CLUSTER_MIN_INSIDERS:
+            return True
+    return False
+
+
+def _owners_of(db: Any, accs: list[str]) -> dict[str, list[dict[str, str]]]:
+    from .queries import co_owners
+
+    return co_owners(db, accs)
+
+
+def _describe(db: Any, clusters: list[dict[str, Any]]) -> None:
+    """Issuer, roles, newest filing (date, acceptance, sec.gov address) of each cluster."""
+    for c in clusters:
+        name, ticker = db.execute(
+            "SELECT name, ticker FROM issuers WHERE cik = ?", (c["issuer_cik"],)
+        ).fetchone() or (None, None)
+        marks = ", ".join("?" * len(c["accessions"]))
+        newest = db.execute(
+            f"SELECT filing_date, acceptance_datetime, filing_url FROM "
+            f"({view_sql('screen_trades')}) WHERE accession IN ({marks}) "
+            "ORDER BY filing_date DESC, acceptance_datetime DESC, accession DESC LIMIT 1",
+            c["accessions"],
+        ).fetchone()
+        role_of: dict[str, str] = {}
+        for cik, r in db.execute(
+            f"SELECT owner_cik, roles FROM filing_owners WHERE accession IN ({marks}) "
+            "ORDER BY accession",
+            c["accessions"],
+        ):
+            role_of[cik] = r
+        for person in c["insiders"]:
+            person["roles"] = role_of.get(person["cik"])
+        shares = c["shares"]
+        c.update(
+            {
+                "issuer_ticker": ticker,
+                "issuer_name": name,
+                "average_price": (c["value"] / shares).quantize(Decimal("0.0001"))
+                if shares
+                else None,
+                "last_filing_date": newest[0] if newest else None,
+                "last_acceptance_datetime": newest[1] if newest else None,
+                "last_filing_url": newest[2] if newest else None,
+            }
+        )
