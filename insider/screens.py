@@ -68,14 +68,14 @@ SCREENS: dict[str, Screen] = {
             "screen_purchases",
             "Cluster buys: 3 or more insiders of one issuer buying within 10 days",
             "last_date DESC",
-            window_days=90,
+            window_days=30,
         ),
         Screen(
             "big-sales",
             "screen_sales",
             "Largest open-market sales by value",
             "value DESC, " + _BY_TRADE,
-            window_days=90,
+            window_days=30,
         ),
         Screen(
             "late", "screen_late", "Late filings (rows flagged late)", _BY_TRADE, code_option=True
@@ -389,6 +389,8 @@ def _clusters(db: Any, q: ScreenQuery) -> list[dict[str, Any]]:
 
 
 def _may_cluster(ts: list[tuple]) -> bool:
+    """Whether some 10-day window holds 3 different owner lists (a two-pointer pass with a
+    count per owner list: linear in the buys)."""
     from .clusters import CLUSTER_DAYS, CLUSTER_MIN_INSIDERS
 
     if len({t[4] for t in ts}) < CLUSTER_MIN_INSIDERS:
@@ -396,15 +398,21 @@ def _may_cluster(ts: list[tuple]) -> bool:
     days = []
     for t in ts:
         try:
-            days.append((date.fromisoformat(t[2]), t[4]))
+            days.append((date.fromisoformat(t[2]).toordinal(), t[4]))
         except (TypeError, ValueError):
             continue
     days.sort()
-    j = 0
-    for i in range(len(days)):
-        while j + 1 < len(days) and (days[j + 1][0] - days[i][0]).days < CLUSTER_DAYS:
-            j += 1
-        if len({o for _, o in days[i : j + 1]}) >= CLUSTER_MIN_INSIDERS:
+    count: dict[str, int] = defaultdict(int)
+    lo = 0
+    for day, owners in days:
+        count[owners] += 1
+        while day - days[lo][0] >= CLUSTER_DAYS:
+            gone = days[lo][1]
+            count[gone] -= 1
+            if not count[gone]:
+                del count[gone]
+            lo += 1
+        if len(count) >= CLUSTER_MIN_INSIDERS:
             return True
     return False
 
