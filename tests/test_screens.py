@@ -311,3 +311,29 @@ def test_filing_url_is_one_rule_in_python_and_sql(cik, acc):
     con = sqlite3.connect(":memory:")
     got = con.execute(f"SELECT {filing_url_sql(':c', ':a')}", {"c": cik, "a": acc}).fetchone()[0]
     assert got == filing_url(cik, acc)
+
+
+def test_data_set_rows_are_marked(mdb: Path, tmp_path: Path):
+    """A filing stored from the SEC's quarterly data set (filings.source, issue 10) says so in
+    every output of the screens, and status counts it apart."""
+    import shutil
+
+    path = tmp_path / "ds.db"
+    shutil.copy(mdb, path)
+    con = sqlite3.connect(path)
+    con.execute("UPDATE filings SET source = 'dataset:2021q2' WHERE accession = ?",
+                ("0000002003-21-000001",))  # fmt: skip
+    con.commit()
+    con.close()
+    rows = screen(path, "purchases", "--issuer", "BCO")["rows"]
+    assert {r["owner_name"]: r["source"] for r in rows} == {
+        "THETA TOM": "dataset:2021q2",
+        "ETA ED": "xml",
+        "ZETA ZOE": "xml",
+    }
+    text = run("screen", "purchases", "--issuer", "BCO", "--db", str(path)).stdout
+    (theta,) = [line for line in text.splitlines() if "THETA TOM" in line]
+    assert theta.endswith("0000002003-21-000001-index.htm (data set 2021q2)")
+    st = json.loads(run("status", "--json", "--db", str(path)).stdout)
+    by = {(x["source"], x["form"]): x["filings"] for x in st["filings_by_source_and_form"]}
+    assert by[("dataset:2021q2", "4")] == 1 and by[("xml", "4")] == 16
