@@ -319,11 +319,45 @@ def explain(db: Path) -> None:
         print(f"{name}: " + " / ".join(plan))
 
 
+def in_process(db: Path) -> dict[str, float]:
+    """Query + report time of each case inside one process (best of 3, no start-up, no
+    rendering): how the work itself grows with the database, apart from the interpreter."""
+    sys.path.insert(0, str(ROOT))
+    from insider.company import company_report
+    from insider.db import connect_readonly
+    from insider.discover import status
+    from insider.report import owner_report
+    from insider.screens import SCREENS, ScreenQuery, run_screen
+
+    con = connect_readonly(db)
+    todo = {f"screen {n}": (lambda n=n: run_screen(con, n, ScreenQuery())) for n in SCREENS}
+    todo["screen ceo-cfo-purchases --min-value 100000"] = lambda: run_screen(
+        con, "ceo-cfo-purchases", ScreenQuery(min_value=Decimal(100000))
+    )
+    todo["screen cluster-buys --since 2020-01-01"] = lambda: run_screen(
+        con, "cluster-buys", ScreenQuery(since="2020-01-01")
+    )
+    todo["show 9000004217 (one owner)"] = lambda: owner_report(con, "9000004217")
+    todo["company S17 (one issuer)"] = lambda: company_report(con, "S17")
+    todo["status"] = lambda: status(con, db)
+    out = {}
+    for label, fn in todo.items():
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - t)
+        out[label] = best
+    con.close()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,5", help="millions of rows, e.g. 1,5")
     ap.add_argument("--rebuild", action="store_true", help="build the cached DBs again")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--in-process-only", action="store_true", help="skip the process timings")
     ap.add_argument("--explain", action="store_true", help="print the query plans")
     ap.add_argument(
         "--store-only",
@@ -351,6 +385,12 @@ def main() -> None:
         connect(db).conn.close()
         if args.explain:
             explain(db)
+        inproc = in_process(db)
+        print(f"\n{m} M rows, in one process (query + report, best of 3), s:")
+        for label, t in inproc.items():
+            print(f"| `{label}` | {t:.4f} |")
+        if args.in_process_only:
+            continue
         todo = cases(insider, db)
         times: dict[str, list[float]] = {label: [] for label, _ in todo}
         proc, base = start_serve(insider, db)
@@ -373,8 +413,8 @@ def main() -> None:
         print("| --- | ---: | ---: |")
         for label, med in results[m].items():
             print(f"| `{label}` | {med:.3f} | {med / ref:.1f} |")
-    if len(sizes) > 1:
-        a, b = sizes[0], sizes[-1]
+    if len(results) > 1:
+        a, b = min(results), max(results)
         print(f"\ngrowth {a} M -> {b} M rows (median ratio):")
         for label in results[a]:
             print(f"| `{label}` | {results[a][label]:.3f} | {results[b][label]:.3f} | "
