@@ -760,7 +760,7 @@ def _roles(text: str | None):
     try:
         return parse_role_option(text)
     except RoleError as e:
-        fail(str(e))
+        fail(f"--role: {e}")
 
 
 ListJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]

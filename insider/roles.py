@@ -79,7 +79,12 @@ BOX_ROLES: dict[str, tuple[str, ...]] = {
 
 ROLES: tuple[str, ...] = (*TITLE_ROLES, *BOX_ROLES)
 CEO_CFO: tuple[str, ...] = ("ceo", "cfo")  # the ceo-cfo-purchases screen
-ALIASES = {"10%": "ten-percent", "10pct": "ten-percent", "chairman": "chair", "pres": "president"}
+ALIASES = {
+    "10%": "ten-percent",
+    "10-percent": "ten-percent",
+    "tenpercent": "ten-percent",
+    "ten-percent-owner": "ten-percent",
+}
 
 
 class RoleError(ValueError):
@@ -139,16 +144,16 @@ def parse_role_option(text: str | None) -> tuple[str, ...] | None:
         return None
     out = []
     for part in text.split(","):
-        name = part.strip().lower()
+        name = part.strip().lower().replace("_", "-")
         if not name:
             continue
         name = ALIASES.get(name, name)
         if name not in ROLES:
-            raise RoleError(f"--role {part.strip()!r}: not a role (known: {', '.join(ROLES)})")
+            raise RoleError(f"unknown role {part.strip()!r}: choose from {', '.join(ROLES)}")
         if name not in out:
             out.append(name)
     if not out:
-        raise RoleError(f"--role {text!r}: give one or more of {', '.join(ROLES)}")
+        raise RoleError(f"no role in {text!r}: choose from {', '.join(ROLES)}")
     return tuple(out)
 
 

@@ -119,7 +119,7 @@ def test_late_and_role_and_issuer_filters(mdb: Path):
     [
         (["nosuch"], "no screen 'nosuch'"),
         (["sales", "--min-value", "lots"], "--min-value 'lots'"),
-        (["sales", "--role", "janitor"], "not a role"),
+        (["sales", "--role", "janitor"], "--role: unknown role 'janitor'"),
         (["sales", "--issuer", "ZZZZ"], "--issuer 'ZZZZ'"),
         (["sales", "--since", "2020-13-01"], "not a calendar date"),
         (["sales", "--limit", "0"], "--limit 0"),
