@@ -162,7 +162,7 @@ def _small_disk(path: Path):
             "-t",
             "tmpfs",
             "-o",
-            "size=400k",
+            "size=640k",
             f"insider-test-{uuid.uuid4().hex[:8]}",
             str(path),
         ],
