@@ -151,7 +151,7 @@ def test_a_database_in_a_read_only_folder_is_read_and_not_written(tmp_path: Path
 
 
 def _small_disk(path: Path):
-    """A 400 kB tmpfs at `path` (AIV's filing fits, the others do not) when this machine
+    """A 640 kB tmpfs at `path` (AIV's filing fits, the others do not) when this machine
     lets us mount one (root in a container), else None (the caller limits file sizes)."""
     path.mkdir()
     if os.geteuid() != 0 or not shutil.which("mount"):
