@@ -312,7 +312,7 @@ def explain(db: Path) -> None:
     con = sqlite3.connect(db)
     for name, screen in SCREENS.items():
         if name in ("latest", "cluster-buys"):
-            continue  # built in steps (screens._latest, screens._clusters)
+            continue  # built in steps (market_queries.latest_rows, screens._clusters)
         q = ScreenQuery(since="2025-10-01") if screen.window_days else ScreenQuery()
         sql, params = screen_sql(screen, q)
         plan = [r[3] for r in con.execute("EXPLAIN QUERY PLAN " + sql, params)]

@@ -2,10 +2,9 @@
 
 Each screen is a documented view (schema.SCREEN_VIEWS) plus a sort, or, for cluster-buys, the
 cluster rule of `insider company` (clusters.cluster_buys) run per issuer over the market's
-open-market purchases. The SQL of a screen is the view's own SQL inlined, so a screen runs
-the same on a file whose views predate it; `canned_sql` gives the same screens with
-`:since`, `:until`, `:min_value` and `:ticker` parameters for docs/schema.md and Datasette.
-Rendering lives in screen_render.py.
+open-market purchases. The SELECTs live in market_queries.py; screen_sql.py gives the same
+screens as parameterised SQL for docs/schema.md and Datasette. Rendering lives in
+screen_render.py.
 """
 
 from __future__ import annotations
@@ -16,11 +15,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from . import market_queries as mq
 from . import roles
 from .amounts import dec, dsum, tidy
 from .clusters import cluster_buys
 from .errors import ReportError
-from .schema import SCREEN_VIEWS
+from .queries import co_owners, issuer_by_cik
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,23 +83,6 @@ SCREENS: dict[str, Screen] = {
     )
 }
 
-_COLUMNS = (
-    "accession, form, filing_date, acceptance_datetime, transaction_date, issuer_cik, "
-    "issuer_ticker, issuer_name, owner_cik, owner_name, owner_roles, owner_count, form_table, "
-    "row_num, security_title, code, code_meaning, acquired_disposed, shares, price_per_share, "
-    "value, shares_owned_following, owned_before, delta_own_pct, direct_or_indirect, "
-    "plan_10b5_1, late, filing_url, source"
-)
-
-
-def view_sql(view: str) -> str:
-    """The view's SELECT with the views it reads inlined (works whether or not the file has
-    the view yet)."""
-    sql = SCREEN_VIEWS[view]
-    if view != "screen_trades":
-        sql = sql.replace("FROM screen_trades", f"FROM ({SCREEN_VIEWS['screen_trades']})", 1)
-    return sql
-
 
 @dataclass(frozen=True, slots=True)
 class ScreenQuery:
@@ -142,45 +125,34 @@ def resolve_issuers(db: Any, text: str | None) -> tuple[str, ...] | None:
 
 
 def _where(q: ScreenQuery, screen: Screen) -> tuple[list[str], dict[str, Any]]:
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if q.since:
-        where.append("transaction_date >= :since")
-        params["since"] = q.since
-    if q.until:
-        where.append("transaction_date <= :until")
-        params["until"] = q.until
-    if q.min_value is not None and screen.name != "cluster-buys":
-        where.append("value >= :min_value")
-        params["min_value"] = float(q.min_value) if q.min_value % 1 else int(q.min_value)
-    codes = q.codes if q.codes is not None else screen.codes
-    if codes:
-        # latest walks filings newest first (filings_filing_date); the unary + keeps SQLite
-        # from preferring the code index and sorting every P and S row instead.
-        col = "+code" if screen.name == "latest" else "code"
-        where.append(f"{col} IN (" + ", ".join(f"'{c}'" for c in sorted(codes)) + ")")
+    where, params = mq.screen_where(
+        since=q.since,
+        until=q.until,
+        min_value=q.min_value if screen.name != "cluster-buys" else None,
+        codes=q.codes if q.codes is not None else screen.codes,
+        issuers=q.issuers,
+        walk_by_day=screen.name == "latest",
+    )
     if screen.name == "latest":
         where.append("form_table = 'I'")
-    if q.issuers:
-        marks = ", ".join(f":issuer{k}" for k in range(len(q.issuers)))
-        where.append(f"issuer_cik IN ({marks})")
-        params.update({f"issuer{k}": c for k, c in enumerate(q.issuers)})
     return where, params
 
 
 def screen_sql(screen: Screen, q: ScreenQuery) -> tuple[str, dict[str, Any]]:
-    """The screen's SELECT. Role rules are applied by the caller (`role_filter`): the view
-    SQL of a role is exact but costs ~10 us a row in SQLite, while the same rule cached per
-    distinct roles text costs nothing, and the rows stream in the screen's order."""
+    """The screen's SELECT as run for a row screen other than latest (benchmarks, EXPLAIN).
+    Role rules are applied by the caller (`role_filter`): the view SQL of a role is exact
+    but costs ~10 us a row in SQLite, while the same rule cached per distinct roles text
+    costs nothing, and the rows stream in the screen's order."""
     where, params = _where(q, screen)
-    view = SCREENS["purchases"].view if screen.roles else screen.view
-    sql = f"SELECT {_COLUMNS} FROM ({view_sql(view)})"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {screen.order}"
-    if not (screen.roles or q.roles):
-        sql += f" LIMIT {int(q.limit)}"
-    return sql, params
+    filtered = bool(screen.roles or q.roles)
+    return mq.screen_rows_sql(
+        _view(screen), where, screen.order, None if filtered else q.limit
+    ), params
+
+
+def _view(screen: Screen) -> str:
+    # A role screen reads screen_purchases and applies its rule in Python (role_filter).
+    return SCREENS["purchases"].view if screen.roles else screen.view
 
 
 def role_filter(screen: Screen, q: ScreenQuery):
@@ -195,14 +167,7 @@ def default_window(db: Any, screen: Screen, q: ScreenQuery) -> ScreenQuery:
     if screen.window_days is None or q.since:
         return q
     code = "P" if screen.name == "cluster-buys" else "S"
-    end = (
-        q.until
-        or db.execute(
-            "SELECT max(transaction_date) FROM ownership_rows WHERE code = ? "
-            "AND transaction_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'",
-            (code,),
-        ).fetchone()[0]
-    )
+    end = q.until or mq.newest_trade_date(db, code)
     if not end:
         return q
     try:
@@ -255,20 +220,6 @@ def _pct(v: Any) -> Decimal | None:
     return None if v is None else dec(v).quantize(Decimal("0.1"))
 
 
-def _fetch(db: Any, sql: str, params: dict[str, Any], keep, limit: int) -> list[dict[str, Any]]:
-    cur = db.execute(sql, params)
-    cols = [d[0] for d in cur.description]
-    at = cols.index("owner_roles")
-    out = []
-    for t in cur:
-        if keep(t[at]):
-            out.append(dict(zip(cols, t, strict=True)))
-            if len(out) >= limit:
-                break
-    cur.close()
-    return out
-
-
 def run_screen(db: Any, name: str, q: ScreenQuery) -> dict[str, Any]:
     """Everything `insider screen NAME` prints, as plain data."""
     screen = SCREENS[name]
@@ -283,40 +234,27 @@ def run_screen(db: Any, name: str, q: ScreenQuery) -> dict[str, Any]:
         out["clusters"] = _clusters(db, q)
         return out
     keep = role_filter(screen, q)
+    where, params = _where(q, screen)
+    view = _view(screen)
     if name == "latest":
-        found = _latest(db, screen, q, keep)
+        found = mq.latest_rows(
+            db, view, where, params, screen.order, keep, q.limit, since=q.since, issuers=q.issuers
+        )
     else:
-        sql, params = screen_sql(screen, q)
-        found = _fetch(db, sql, params, keep, q.limit)
+        found = mq.screen_rows(
+            db,
+            view,
+            where,
+            params,
+            screen.order,
+            keep,
+            q.limit,
+            filtered=bool(screen.roles or q.roles),
+        )
     rows = [_row(t) for t in found]
     out["rows"] = rows
     if name in ("sales", "big-sales"):
         out["plan_10b5_1"] = _plan_share(rows)
-    return out
-
-
-def _latest(db: Any, screen: Screen, q: ScreenQuery, keep) -> list[dict[str, Any]]:
-    """Newest filing day first, one day at a time through filings_filing_date (or
-    filings_issuer_date with --issuer), then that day's rows from the view: the cost follows
-    the days walked, not the size of the market, with or without SQLite statistics."""
-    where, params = _where(q, screen)
-    iss = ""
-    if q.issuers:
-        iss = " AND issuer_cik IN (" + ", ".join(f":i{k}" for k in range(len(q.issuers))) + ")"
-        params = {**params, **{f"i{k}": c for k, c in enumerate(q.issuers)}}
-    day_sql = f"SELECT max(filing_date) FROM filings WHERE filing_date < :before{iss}"
-    rows_sql = (
-        f"SELECT {_COLUMNS} FROM ({view_sql(screen.view)}) WHERE accession IN "
-        f"(SELECT accession FROM filings WHERE filing_date = :day{iss})"
-        + "".join(f" AND {w}" for w in where)
-        + f" ORDER BY {screen.order}"
-    )
-    out: list[dict[str, Any]] = []
-    day = db.execute(day_sql, {**params, "before": "A"}).fetchone()[0]  # "A" > any date
-    # A trade is filed on or after its date: filings older than --since hold none.
-    while day and len(out) < q.limit and not (q.since and day < q.since):
-        out += _fetch(db, rows_sql, {**params, "day": day}, keep, q.limit - len(out))
-        day = db.execute(day_sql, {**params, "before": day}).fetchone()[0]
     return out
 
 
@@ -337,24 +275,11 @@ def _plan_share(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- cluster buys
 
-_CLUSTER_CANDIDATES = """
-SELECT r.accession, r.row_num, r.transaction_date, f.issuer_cik, f.owner_ciks, r.shares,
-       r.price_per_share, r.total_value, f.owner_roles
-FROM ownership_rows r JOIN filings f ON f.accession = r.accession
-WHERE r.code = 'P' AND r.form_table = 'I' AND r.kind = 'transaction'
-  AND r.superseded_by IS NULL AND r.transaction_date >= :since AND r.transaction_date <= :until
-"""
-
 
 def _clusters(db: Any, q: ScreenQuery) -> list[dict[str, Any]]:
-    params: dict[str, Any] = {"since": q.since or "0000", "until": q.until or "9999"}
-    sql = _CLUSTER_CANDIDATES
-    if q.issuers:
-        sql += " AND f.issuer_cik IN (" + ", ".join(f":i{k}" for k in range(len(q.issuers))) + ")"
-        params.update({f"i{k}": c for k, c in enumerate(q.issuers)})
     by_issuer: dict[str, list[tuple]] = defaultdict(list)
     keep = role_filter(SCREENS["cluster-buys"], q)
-    for t in db.execute(sql, params):
+    for t in mq.open_market_buys(db, q.since, q.until, q.issuers):
         if keep(t[8]):
             by_issuer[t[3]].append(t)
     found: list[dict[str, Any]] = []
@@ -373,11 +298,11 @@ def _clusters(db: Any, q: ScreenQuery) -> list[dict[str, Any]]:
                 "transaction_date": t[2],
                 "shares": dec(t[5]),
                 "price_per_share": dec(t[6]),
-                "total_value": dec(t[7]),
+                "total_value": dec(t[7]),  # the view's value: row_value gives the same
             }
             for t in ts
         ]
-        owners_of = _owners_of(db, sorted({t[0] for t in ts}))
+        owners_of = co_owners(db, sorted({t[0] for t in ts}))
         for c in cluster_buys(rows, owners_of):
             if q.min_value is not None and c["value"] < q.min_value:
                 continue
@@ -417,32 +342,13 @@ def _may_cluster(ts: list[tuple]) -> bool:
     return False
 
 
-def _owners_of(db: Any, accs: list[str]) -> dict[str, list[dict[str, str]]]:
-    from .queries import co_owners
-
-    return co_owners(db, accs)
-
-
 def _describe(db: Any, clusters: list[dict[str, Any]]) -> None:
     """Issuer, roles, newest filing (date, acceptance, sec.gov address) of each cluster."""
     for c in clusters:
-        name, ticker = db.execute(
-            "SELECT name, ticker FROM issuers WHERE cik = ?", (c["issuer_cik"],)
-        ).fetchone() or (None, None)
-        marks = ", ".join("?" * len(c["accessions"]))
-        newest = db.execute(
-            f"SELECT filing_date, acceptance_datetime, filing_url FROM "
-            f"({view_sql('screen_trades')}) WHERE accession IN ({marks}) "
-            "ORDER BY filing_date DESC, acceptance_datetime DESC, accession DESC LIMIT 1",
-            c["accessions"],
-        ).fetchone()
-        role_of: dict[str, str] = {}
-        for cik, r in db.execute(
-            f"SELECT owner_cik, roles FROM filing_owners WHERE accession IN ({marks}) "
-            "ORDER BY accession",
-            c["accessions"],
-        ):
-            role_of[cik] = r
+        found = issuer_by_cik(db, c["issuer_cik"])
+        name, ticker = (found[0][1], found[0][2]) if found else (None, None)
+        newest = mq.newest_filing(db, c["accessions"])
+        role_of = mq.owner_roles_in(db, c["accessions"])
         for person in c["insiders"]:
             person["roles"] = role_of.get(person["cik"])
         shares = c["shares"]
