@@ -108,6 +108,7 @@ _KNOWN = {
     "ticker_cache",
     "dataset_quarters",
     "watch_state",
+    "insider_shape",
     "sqlite_stat1",
     "sqlite_stat4",
 }
