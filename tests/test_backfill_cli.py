@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from clirun import insider as insider_here
 from conftest import MIRROR
 from datasethelp import HANDMADE_Q, HERZOG_ACC, make_zip
 from edgar_server import load_folder, xml_of
@@ -30,9 +31,7 @@ def env() -> dict[str, str]:
 
 
 def insider(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN), *args], capture_output=True, text=True, env=env(), timeout=timeout
-    )
+    return insider_here(*args, env=env())
 
 
 def one_line(text: str) -> bool:

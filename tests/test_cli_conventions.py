@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from clirun import BIN
 from conftest import MIRROR
-from test_cli_skeleton import BIN, run
+from test_cli_skeleton import run
+from test_cli_skeleton import run_in_process as run_here
 
 from insider.edgar import Edgar
 from insider.store import connect
@@ -87,18 +89,18 @@ def test_piped_output_has_no_links_or_colours(db: Path):
 
 
 def test_version_completion_and_help():
-    r = run("--version")
+    r = run_here("--version")
     assert r.returncode == 0 and r.stdout.strip() == "insider 0.1.0"
-    h = run("--help", env={"COLUMNS": "200"}).stdout
+    h = run_here("--help", env={"COLUMNS": "200"}).stdout
     assert "--install-completion" in h and "--show-completion" in h
     assert "INSIDER_USER_AGENT" in h and "EDGAR_IDENTITY" in h
-    s = run("sync", "--help", env={"COLUMNS": "200"}).stdout
+    s = run_here("sync", "--help", env={"COLUMNS": "200"}).stdout
     assert "INSIDER_USER_AGENT" in s and "EDGAR_IDENTITY" in s
 
 
 def test_sync_known_and_unknown_tickers(tmp_path: Path):
     path = tmp_path / "i.db"
-    r = run("sync", "AIV", "ZZZZ", "AAPLL", "--edgar", str(MIRROR), "--db", str(path))
+    r = run_here("sync", "AIV", "ZZZZ", "AAPLL", "--edgar", str(MIRROR), "--db", str(path))
     assert r.returncode == 1
     assert r.stdout.startswith("1 new filings")  # AIV was synced
     lines = r.stderr.splitlines()
@@ -106,19 +108,19 @@ def test_sync_known_and_unknown_tickers(tmp_path: Path):
         "insider: unknown ticker 'ZZZZ': not in EDGAR's company_tickers.json",
         "insider: unknown ticker 'AAPLL': not in EDGAR's company_tickers.json; did you mean AAPL?",
     ]
-    assert "HERZOG THOMAS M" in run("show", "HERZOG", "--db", str(path)).stdout
+    assert "HERZOG THOMAS M" in run_here("show", "HERZOG", "--db", str(path)).stdout
 
 
 def test_failed_first_sync_leaves_no_database(tmp_path: Path):
     path = tmp_path / "new.db"
-    r = run("sync", "ZZZZ", "--edgar", str(MIRROR), "--db", str(path))
+    r = run_here("sync", "ZZZZ", "--edgar", str(MIRROR), "--db", str(path))
     assert r.returncode == 1 and "unknown ticker 'ZZZZ'" in r.stderr
     assert list(tmp_path.iterdir()) == []
-    r = run("sync", "0000000042", "--edgar", str(MIRROR), "--db", str(path))
+    r = run_here("sync", "0000000042", "--edgar", str(MIRROR), "--db", str(path))
     assert r.returncode == 1 and list(tmp_path.iterdir()) == []
     # An existing database is never removed, even when a sync into it fails.
-    assert run("sync", "AIV", "--edgar", str(MIRROR), "--db", str(path)).returncode == 0
-    assert run("sync", "ZZZZ", "--edgar", str(MIRROR), "--db", str(path)).returncode == 1
+    assert run_here("sync", "AIV", "--edgar", str(MIRROR), "--db", str(path)).returncode == 0
+    assert run_here("sync", "ZZZZ", "--edgar", str(MIRROR), "--db", str(path)).returncode == 1
     assert path.exists()
 
 

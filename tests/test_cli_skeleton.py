@@ -3,58 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import insider, insider_process
 from conftest import MIRROR
-
-BIN = Path(sys.executable).parent / "insider"
 
 
 def run(*args: str, env: dict | None = None, cwd: Path | None = None):
-    e = {k: v for k, v in os.environ.items() if not k.startswith(("INSIDER_", "EDGAR_"))}
-    e["COLUMNS"] = "250"
-    e.update(env or {})
-    return subprocess.run(
-        [str(BIN), *args], capture_output=True, text=True, env=e, cwd=cwd, timeout=120
-    )
+    """`insider ARGS` through the real console script, in a new process (the founding
+    example end to end); the other tests run in process (tests/clirun.py)."""
+    return insider_process(*args, env={"COLUMNS": "250", **(env or {})}, cwd=cwd)
 
 
 def run_in_process(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`insider ARGS` run by insider.cli.main in this process: the same command line,
-    environment, stdout and stderr as `run`, without a new interpreter (~0.3 s of CPU
-    each). For reports, where a process start adds nothing; an exception that escapes
-    main() fails the test instead of becoming a traceback on stderr."""
-    import contextlib
-    import io
-    import signal
-    from unittest import mock
-
-    from insider import cli
-
-    e = {k: v for k, v in os.environ.items() if not k.startswith(("INSIDER_", "EDGAR_"))}
-    e["COLUMNS"] = "250"
-    e.update(env or {})
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    term = signal.getsignal(signal.SIGTERM)
-    with (
-        mock.patch.dict(os.environ, e, clear=True),
-        mock.patch.object(sys, "argv", ["insider", *args]),
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-    ):
-        try:
-            cli.main()
-        except SystemExit as x:
-            code = x.code if isinstance(x.code, int) else (0 if x.code is None else 1)
-        finally:
-            signal.signal(signal.SIGTERM, term)
-    return subprocess.CompletedProcess(["insider", *args], code, out.getvalue(), err.getvalue())
+    """`insider ARGS` in this process, at the same 250 columns as `run`."""
+    return insider(*args, env={"COLUMNS": "250", **(env or {})})
 
 
 @pytest.fixture
@@ -107,22 +73,22 @@ def test_transactions_view(synced: Path):
 
 
 def test_second_sync_fetches_no_filing(synced: Path):
-    r = run("sync", "AIV", "--edgar", str(MIRROR), "--db", str(synced))
+    r = run_in_process("sync", "AIV", "--edgar", str(MIRROR), "--db", str(synced))
     assert r.returncode == 0, r.stderr
     assert "0 new filings, 1 already stored" in r.stdout
 
 
 def test_sync_over_local_http(tmp_path: Path, mirror_server: str):
     db = tmp_path / "x.db"
-    r = run("sync", "AIV", "AAPL", "--edgar", mirror_server, "--db", str(db))
+    r = run_in_process("sync", "AIV", "AAPL", "--edgar", mirror_server, "--db", str(db))
     assert r.returncode == 0, r.stderr
     assert "4 new filings" in r.stdout
-    r = run("show", "COOK", "--db", str(db), "--json")
+    r = run_in_process("show", "COOK", "--db", str(db), "--json")
     assert r.returncode == 0, r.stderr
 
 
 def test_unknown_ticker(tmp_path: Path):
-    r = run("sync", "NOPE", "--edgar", str(MIRROR), "--db", str(tmp_path / "d.db"))
+    r = run_in_process("sync", "NOPE", "--edgar", str(MIRROR), "--db", str(tmp_path / "d.db"))
     assert r.returncode == 1
     assert r.stderr.strip().count("\n") == 0
     assert "unknown ticker 'NOPE'" in r.stderr
@@ -130,7 +96,7 @@ def test_unknown_ticker(tmp_path: Path):
 
 
 def test_no_user_agent_for_real_host(tmp_path: Path):
-    r = run("sync", "AIV", "--db", str(tmp_path / "d.db"))
+    r = run_in_process("sync", "AIV", "--db", str(tmp_path / "d.db"))
     assert r.returncode == 1
     assert "User-Agent" in r.stderr and "INSIDER_USER_AGENT" in r.stderr
     assert r.stderr.strip().count("\n") == 0
@@ -138,9 +104,9 @@ def test_no_user_agent_for_real_host(tmp_path: Path):
 
 def test_ambiguous_name_lists_and_exits_2(tmp_path: Path):
     db = tmp_path / "d.db"
-    assert run("sync", "SNOW", "--edgar", str(MIRROR), "--db", str(db)).returncode == 0
+    assert run_in_process("sync", "SNOW", "--edgar", str(MIRROR), "--db", str(db)).returncode == 0
     # Two Berkshire-related owners and others: "B" alone matches several names.
-    r = run("show", "A", "--db", str(db))
+    r = run_in_process("show", "A", "--db", str(db))
     assert r.returncode == 2
     assert "reporting owners match 'A'" in r.stderr
     assert len(r.stderr.strip().splitlines()) >= 3
@@ -149,7 +115,7 @@ def test_ambiguous_name_lists_and_exits_2(tmp_path: Path):
 def test_parse_bad_file_one_line(tmp_path: Path):
     bad = tmp_path / "bad.xml"
     bad.write_bytes(b"<ownershipDocument><documentType>4</documentType>")
-    r = run("parse", str(bad))
+    r = run_in_process("parse", str(bad))
     assert r.returncode == 1
     assert "truncated" in r.stderr
     assert r.stderr.strip().count("\n") == 0
@@ -166,15 +132,15 @@ def test_filed_text_with_brackets_is_printed_verbatim(tmp_path: Path):
     )
     doc = tmp_path / "brackets.xml"
     doc.write_bytes(raw)
-    r = run("parse", str(doc))
+    r = run_in_process("parse", str(doc))
     assert r.returncode == 0, r.stderr
     assert "[i] The option [/s/ counsel] vests 20%" in r.stdout
     assert "Signed: [bold]Thomas M. Herzog 2007-05-14" in r.stdout
 
 
 def test_bracketed_user_input_is_not_markup(synced: Path):
-    r = run("show", "HERZOG", "--db", str(synced), "--issuer", "[/x]")
+    r = run_in_process("show", "HERZOG", "--db", str(synced), "--issuer", "[/x]")
     assert "Traceback" not in r.stderr
     assert r.returncode in (0, 1)
-    r = run("company", "AIV", "--db", str(synced), "--code", "[/x]")
+    r = run_in_process("company", "AIV", "--db", str(synced), "--code", "[/x]")
     assert "Traceback" not in r.stderr

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from clirun import insider
 from edgar_server import IssuerSpec, build_mirror
 from hostile_server import HostileServer, drip, flood, gzip_bomb, redirect, status
 
@@ -242,12 +243,7 @@ def test_traversal_in_the_submissions_json_requests_nothing_outside(tmp_path, ho
     m.files["secret/a.xml"] = m.filings[0].xml
     srv = hostile(m.files)
     db = tmp_path / "i.db"
-    r = subprocess.run(
-        [str(BIN), "sync", "ACME", "--edgar", srv.url, "--db", str(db), "-q"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    r = insider("sync", "ACME", "--edgar", srv.url, "--db", str(db), "-q", env=dict(os.environ))
     assert r.returncode == 1
     assert not [p for p in srv.paths() if "secret" in p or ".." in p], srv.paths()
     lines = r.stderr.splitlines()
@@ -328,11 +324,8 @@ def test_a_slow_down_pause_is_shown_on_stderr(tmp_path, hostile):
         (limited if hits["n"] == 1 else status(200, m.files[path]))(h, p)
 
     srv = hostile(m.files, {path: once})
-    r = subprocess.run(
-        [str(BIN), "sync", "ACME", "--edgar", srv.url, "--db", str(tmp_path / "i.db")],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    r = insider(
+        "sync", "ACME", "--edgar", srv.url, "--db", str(tmp_path / "i.db"), env=dict(os.environ)
     )
     assert r.returncode == 0, r.stderr
     assert r.stderr == "insider: EDGAR says slow down (HTTP 429): pausing all requests for 6 s\n"
@@ -350,11 +343,8 @@ def test_an_html_page_instead_of_xml_is_retried_by_the_next_sync(tmp_path, hosti
     db = tmp_path / "i.db"
 
     def quiet_sync():
-        return subprocess.run(
-            [str(BIN), "sync", "ACME", "--edgar", srv.url, "--db", str(db), "-q"],
-            capture_output=True,
-            text=True,
-            timeout=60,
+        return insider(
+            "sync", "ACME", "--edgar", srv.url, "--db", str(db), "-q", env=dict(os.environ)
         )
 
     r = quiet_sync()
@@ -374,11 +364,8 @@ def test_an_html_page_instead_of_xml_is_retried_by_the_next_sync(tmp_path, hosti
     assert "1 failed earlier (not retried: --retry-failed)" in r.stderr
     # EDGAR is back: --retry-failed stores it; then all is quiet.
     srv.routes.clear()
-    r = subprocess.run(
-        [str(BIN), "sync", "--retry-failed", "--edgar", srv.url, "--db", str(db), "-q"],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    r = insider(
+        "sync", "--retry-failed", "--edgar", srv.url, "--db", str(db), "-q", env=dict(os.environ)
     )
     assert (r.returncode, r.stderr) == (0, "")
     assert quiet_sync().returncode == 0
@@ -404,12 +391,7 @@ def test_credentials_in_the_edgar_url_are_used_but_never_stored_or_shown(tmp_pat
     srv = hostile(m.files, {gone.path(ACME): status(404, b""), "*/index.json": status(404, b"")})
     base = f"http://jane:s3cret@127.0.0.1:{srv.port}/"
     db = tmp_path / "i.db"
-    r = subprocess.run(
-        [str(BIN), "sync", "ACME", "--edgar", base, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    r = insider("sync", "ACME", "--edgar", base, "--db", str(db), env=dict(os.environ))
     assert r.returncode == 1
     assert f"failed {gone.accession}: http://127.0.0.1:{srv.port}/Archives" in r.stderr
     con = store.connect(db).conn
@@ -425,12 +407,7 @@ def test_credentials_in_the_edgar_url_are_used_but_never_stored_or_shown(tmp_pat
 
 # -- item 5: malformed submissions JSON ------------------------------------------------------------
 def _sync_quiet(srv, db):
-    return subprocess.run(
-        [str(BIN), "sync", "ACME", "--edgar", srv.url, "--db", str(db), "-q"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return insider("sync", "ACME", "--edgar", srv.url, "--db", str(db), "-q", env=dict(os.environ))
 
 
 def test_rows_of_the_wrong_type_are_skipped_and_reported(tmp_path, hostile):

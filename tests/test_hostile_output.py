@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
-from test_cli_skeleton import run
+from test_cli_skeleton import run_in_process as run
 
 from insider import sanitize, store
 from insider.parse import parse_ownership

@@ -4,14 +4,14 @@ decoder under test."""
 
 from __future__ import annotations
 
+import os
 import subprocess
-import sys
 import threading
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
+from clirun import insider
 from conftest import FIXTURES
 from edgar_server import IssuerSpec, build_mirror
 from market_mirror import Market, index_path
@@ -245,12 +245,7 @@ def test_forms_filter(db, edgar_server):
 
 # -- the command line ----------------------------------------------------------------------
 def _cli(*args: str, db=None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "insider"), *args, *(("--db", str(db)) if db else ())],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return insider(*args, *(("--db", str(db)) if db else ()), env=dict(os.environ))
 
 
 def test_cli_sync_all(tmp_path, edgar_server):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import gzip
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from clirun import insider
 from conftest import CORPUS, HERZOG_XML
 
 from insider import ParseError, parse_ownership
@@ -158,7 +158,7 @@ def test_cli_exits_1_with_one_line(name: str, secret: Path, tmp_path: Path):
     path = tmp_path / f"{name}.xml"
     path.write_bytes(cases(secret)[name])
     t0 = time.perf_counter()
-    r = subprocess.run([str(BIN), "parse", str(path)], capture_output=True, text=True, timeout=60)
+    r = insider("parse", str(path))
     assert time.perf_counter() - t0 < 30
     assert r.returncode == 1
     assert r.stdout == ""
@@ -170,9 +170,7 @@ def test_cli_exits_1_with_one_line(name: str, secret: Path, tmp_path: Path):
 
 
 def test_cli_missing_file_one_line(tmp_path: Path):
-    r = subprocess.run(
-        [str(BIN), "parse", str(tmp_path / "nope.xml")], capture_output=True, text=True
-    )
+    r = insider("parse", str(tmp_path / "nope.xml"))
     assert r.returncode == 1
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
 

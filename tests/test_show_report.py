@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pytest
 from storehelp import mirror_db
-from test_cli_skeleton import run as run_process
 from test_cli_skeleton import run_in_process as run
 
 HERZOG_ACC = "0009999901-07-000001"
@@ -784,7 +783,7 @@ def test_show_issuer_filter(corpus_db: Path):
 
 def test_plot_bad_path_or_format_is_one_line(corpus_db: Path, tmp_path: Path):
     for target in (tmp_path / "no" / "such" / "dir.png", tmp_path / "x.pdq"):
-        r = run_process("show", "musk", "--db", str(corpus_db), "--plot", str(target))
+        r = run("show", "musk", "--db", str(corpus_db), "--plot", str(target))
         assert r.returncode == 1
         assert "Traceback" not in r.stderr and r.stderr.startswith("insider: --plot ")
         assert r.stderr.strip().count("\n") == 0

@@ -10,37 +10,29 @@ import select
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 import zlib
 from pathlib import Path
 
 import pytest
+from clirun import BIN, clean_env, insider
 from conftest import MIRROR
 from edgar_server import IssuerSpec, OwnerSpec, build_mirror
 from storehelp import dump
 
 from insider.parse import parse_ownership
 
-BIN = Path(sys.executable).parent / "insider"
 UA = "Jane Tester jane.tester@example.com"
 ACME, BETA, GAMMA, OWNER = 1000001, 1000002, 1000003, 2000001
 
 
 def env(**extra: str) -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items() if not k.startswith(("INSIDER_", "EDGAR_"))}
-    e.update(extra)
-    return e
+    return clean_env(**extra)
 
 
 def run(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN), "sync", *args],
-        capture_output=True,
-        text=True,
-        env=env(**kw),
-        timeout=120,
-    )
+    """`insider sync ARGS` in this process, with KW added to the environment."""
+    return insider("sync", *args, env=kw)
 
 
 def one_line(text: str) -> bool:

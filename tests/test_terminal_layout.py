@@ -15,7 +15,7 @@ from conftest import CORPUS, FIXTURES
 from rich.cells import cell_len
 from rich.console import Console
 from storehelp import mirror_db
-from test_cli_skeleton import run
+from test_cli_skeleton import run_in_process as run
 
 from insider.cells import fmt_cents, fmt_money, fmt_num
 from insider.company import company_report

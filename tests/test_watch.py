@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from clirun import insider
 from market_mirror import ET, FEED, Market, purchase_xml
 
 from insider import store
@@ -340,13 +342,7 @@ def test_roles():
 
 # -- the command line ----------------------------------------------------------------------
 def _cli(*args, **kw):
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "insider"), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        **kw,
-    )
+    return insider(*args, env=dict(os.environ))
 
 
 @pytest.mark.parametrize(
