@@ -157,6 +157,7 @@ class Runner:
 
     command: str
     timeout: float = 30.0
+    label: str = "alert command"  # how failure lines name the command (the CLI: --exec)
     failures: list[str] = field(default_factory=list)
 
     def __call__(self, alert: dict[str, Any]) -> ExecResult:
@@ -181,6 +182,6 @@ class Runner:
         return ExecResult(True)
 
     def _fail(self, alert: dict[str, Any], why: str) -> ExecResult:
-        msg = f"--exec {why} (alert for {alert['accession']}); the watch goes on"
+        msg = f"{self.label} {why} (alert for {alert['accession']}); the watch goes on"
         self.failures.append(msg)
         return ExecResult(False, msg)

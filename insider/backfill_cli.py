@@ -143,11 +143,14 @@ def backfill(
 
 def _refine(database, client, issuer, owner, since, quiet) -> None:
     from . import refine as rf
+    from .cik import parse_cik
     from .cli import check_date
     from .edgar import EdgarError
     from .errors import ReportError
     from .sync import Interrupted, SyncError
 
+    if owner is not None and parse_cik(owner) is None:
+        fail(f"--owner takes a reporting owner's CIK (digits), not {owner!r}")
     try:
         date = check_date(since, "--since")
         refs = rf.select(database, issuer=issuer, owner=owner, since=date)

@@ -160,6 +160,7 @@ def sync(
     import signal
     import sqlite3
 
+    from .cik import parse_cik
     from .edgar import Edgar, EdgarError, UserAgentMissing, user_agent_from_env
     from .sync import Interrupted, SyncError
     from .sync import sync as run_sync
@@ -177,6 +178,15 @@ def sync(
         fail(f"{'--forms' if forms is not None else '--refine'} goes with --all")
     if not targets and not owner and not retry_failed and not all_filers:
         fail("give a ticker or CIK (e.g. insider sync AIV) or --owner CIK")
+    for o in owner or []:
+        if parse_cik(o) is None:
+            fail(f"--owner takes a reporting owner's CIK (digits), not {o!r}")
+    try:
+        from .market import parse_forms
+
+        form_set = parse_forms(forms)
+    except SyncError:
+        fail(f"--forms {forms!r}: give 3, 4 and/or 5 (e.g. --forms 3,4,5)")
     if not rate > 0:
         fail("--rate must be above 0")
     if rate > 10:
@@ -198,7 +208,7 @@ def sync(
     progress, stop = _progress(quiet)
     try:
         if all_filers:
-            from .market import parse_forms, sync_days
+            from .market import sync_days
 
             assert since_d is not None
             result = sync_days(
@@ -206,7 +216,7 @@ def sync(
                 client,
                 since_d,
                 until_d,
-                forms=parse_forms(forms),
+                forms=form_set,
                 retry_failed=retry_failed,
                 refine=refine,
                 progress=progress,
@@ -402,7 +412,9 @@ def watch(
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    cfg = WatchConfig(interval, since_d, flt, json_out, exec_cmd, exec_timeout, polls=polls)
+    cfg = WatchConfig(
+        interval, since_d, flt, json_out, exec_cmd, exec_timeout, exec_label="--exec", polls=polls
+    )
     try:
         w = Watch(database, client, cfg, stop=stop)
         stats = w.run()
@@ -579,7 +591,7 @@ def show(
         database.close()
     if plot is not None:
         from .render import timeline_lines
-        from .timeline import plot_png
+        from .timeline import NeedsMatplotlib, NothingToDraw, plot_png
 
         try:
             plot_png(
@@ -587,8 +599,10 @@ def show(
                 str(plot),
                 f"{rep['owner']['name']} (CIK {rep['owner']['cik']})",
             )
-        except RuntimeError as e:
-            fail(str(e))
+        except NeedsMatplotlib as e:
+            fail(f"--plot needs {e}")
+        except NothingToDraw as e:
+            fail(f"--plot {plot}: {e}" + ("" if plot_derivatives else " (try --plot-derivatives)"))
         except (OSError, ValueError) as e:  # no such folder, unknown image format
             fail(f"--plot {plot}: {getattr(e, 'strerror', None) or e}")
     fmt = {"--json": json_out, "--csv": csv_out, "--csv-records": csv_records, "--ndjson": ndjson}

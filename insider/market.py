@@ -40,7 +40,8 @@ _STATUS = re.compile(r"HTTP (\d{3})\b")
 
 
 def parse_forms(text: str | None) -> frozenset[str]:
-    """`3,4,5` (the default), `4` or `4,5/A` -> the forms kept; `4` keeps 4/A too."""
+    """`3,4,5` (the default), `4` or `4,5/A` -> the forms kept; `4` keeps 4/A too.
+    SyncError for anything else."""
     if text is None or not text.strip():
         return ALL_FORMS
     out: set[str] = set()
@@ -51,7 +52,7 @@ def parse_forms(text: str | None) -> frozenset[str]:
         elif p in ALL_FORMS:
             out.add(p)
         else:
-            raise SyncError(f"--forms {text!r}: give 3, 4 and/or 5 (e.g. --forms 3,4,5)")
+            raise SyncError(f"forms {text!r}: give 3, 4 and/or 5 (e.g. 3,4,5)")
     return frozenset(out)
 
 
@@ -72,7 +73,7 @@ class MarketResult(SyncResult):
     def summary(self, retry_option: str | None = None) -> str:
         line = f"{self.days} daily indexes read; " + super().summary(retry_option)
         if self.refinable:
-            line += f"; {self.refinable} of them replaced data-set copies (--refine)"
+            line += f"; {self.refinable} of them replaced data-set copies"
         if self.quiet_days:
             line += f"; {self.quiet_days} holidays without an index"
         if self.pending_days:
@@ -122,9 +123,11 @@ def sync_days(
     result = result if result is not None else MarketResult()
     today = today or eastern_today()
     if since > today:
-        raise SyncError(f"--since {since} is in the future (today is {today} in New York)")
+        raise SyncError(
+            f"{since} is in the future: no daily index yet (today is {today} in New York)"
+        )
     if until is not None and since > until:
-        raise SyncError(f"--since {since} is after --until {until}")
+        raise ValueError(f"first day {since} is after the last day {until}")
     until = min(until or today, today)  # no index exists for a day to come
     days = [since + timedelta(days=i) for i in range((until - since).days + 1)]
     days = [d for d in days if d.weekday() < 5]

@@ -37,7 +37,7 @@ def select(
     if owner:
         cik = parse_cik(owner)
         if cik is None:
-            raise SyncError(f"--owner takes a reporting owner's CIK (digits), not {owner!r}")
+            raise SyncError(f"{owner!r} is not a reporting owner's CIK (digits)")
         where.append("f.accession IN (SELECT accession FROM filing_owners WHERE owner_cik = ?)")
         args.append(cik)
     if since:

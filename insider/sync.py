@@ -404,7 +404,7 @@ def _lists(
     for o in owners:
         cik = parse_cik(o)
         if cik is None:
-            raise SyncError(f"--owner takes a reporting owner's CIK (digits), not {o!r}")
+            raise SyncError(f"{o!r} is not a reporting owner's CIK (digits)")
         lists[(cik, True)] = None
     return lists, names
 

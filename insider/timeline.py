@@ -9,6 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+
+class NeedsMatplotlib(RuntimeError):
+    """matplotlib is not installed (the message says how to install it)."""
+
+
+class NothingToDraw(ValueError):
+    """The lines have no dated point to draw."""
+
+
 BLOCKS = "▁▂▃▄▅▆▇█"
 
 
@@ -80,8 +89,8 @@ def plot_png(lines: list[dict[str, Any]], path: str, title: str) -> None:
         from matplotlib.lines import Line2D
         from matplotlib.ticker import FuncFormatter, MaxNLocator
     except ImportError:
-        raise RuntimeError(
-            "--plot needs matplotlib, which insider does not install by default: "
+        raise NeedsMatplotlib(
+            "matplotlib, which insider does not install by default: "
             "pip install 'insider[plot]' (or matplotlib) into the same environment"
         ) from None
     import textwrap
@@ -94,7 +103,7 @@ def plot_png(lines: list[dict[str, Any]], path: str, title: str) -> None:
         if pts:
             panels.setdefault(line["security"], []).append({**line, "dated": pts})
     if not panels:
-        raise ValueError("nothing to draw: no dated holdings (try --plot-derivatives)")
+        raise NothingToDraw("nothing to draw: no dated holdings")
     days = [d for ls in panels.values() for ln in ls for d, _ in ln["dated"]]
     first, last = min(days), max(days)
     pad = max((last - first) / 20, timedelta(days=3))

@@ -49,6 +49,7 @@ class WatchConfig:
     json: bool = False
     exec_cmd: str | None = None
     exec_timeout: float = 30.0
+    exec_label: str = "alert command"  # how failure lines name it (the CLI: --exec)
     forms: frozenset[str] = ALL_FORMS
     polls: int | None = None  # stop after this many polls (scripts, tests); None: forever
     page_size: int = 100
@@ -95,7 +96,9 @@ class Watch:
         self.today = today
         self.on_alert = on_alert
         self.stats = WatchStats()
-        self.runner = alerts.Runner(cfg.exec_cmd, cfg.exec_timeout) if cfg.exec_cmd else None
+        self.runner = (
+            alerts.Runner(cfg.exec_cmd, cfg.exec_timeout, cfg.exec_label) if cfg.exec_cmd else None
+        )
         self.failed_before = {f["accession"] for f in store.failures(db)}
         with store._transaction(db):  # store.connect made it; a caller's own connection too
             db.conn.execute(schema.WATCH_STATE)

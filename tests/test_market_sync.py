@@ -344,4 +344,4 @@ def test_data_set_filings_are_skipped_unless_refined(db, edgar_server, tmp_path)
         "SELECT source, length(raw_xml) FROM filings WHERE accession = ?", (HERZOG_ACC,)
     ).fetchone()
     assert src == "xml" and raw > 0
-    assert "replaced data-set copies (--refine)" in r.summary()
+    assert "replaced data-set copies" in r.summary()

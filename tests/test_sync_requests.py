@@ -129,7 +129,7 @@ def test_bad_targets_stop_before_any_filing_request(db, edgar_server):
     srv = edgar_server(build_mirror([IssuerSpec(ACME, "ACME", n=2)]))
     with pytest.raises(SyncError, match="neither a ticker"):
         sync(db, client(srv), ["ACME", "no such/thing"])
-    with pytest.raises(SyncError, match="--owner takes"):
+    with pytest.raises(SyncError, match="is not a reporting owner's CIK"):
         sync(db, client(srv), [], owners=["JANE"])
     with pytest.raises(SyncError, match="no EDGAR submissions for CIK 0000000042"):
         sync(db, client(srv), ["ACME", "42"])

@@ -251,7 +251,7 @@ def test_exec_gets_the_json_and_failures_never_stop_the_watch(db, edgar_server, 
     sink = tmp_path / "payloads"
     out, err = io.StringIO(), io.StringIO()
     cmd = f"cat >> {sink}; read -r x < /dev/null; test ! -e {tmp_path}/fail"
-    w = make_watch(db, srv, out, err, exec_cmd=cmd, exec_timeout=5, json=True)
+    w = make_watch(db, srv, out, err, exec_cmd=cmd, exec_timeout=5, exec_label="--exec", json=True)
     w.start()
     a = purchase(m, at(D2, 10, 0))
     m.publish(a)
