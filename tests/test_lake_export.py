@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 from conftest import MIRROR
-from test_cli_skeleton import run
+from test_cli_skeleton import run as run_process
+from test_cli_skeleton import run_in_process as run
 
 duckdb = pytest.importorskip("duckdb")  # the test extra installs it: never skipped in CI
 pytest.importorskip("pyarrow")
@@ -306,7 +307,9 @@ def test_a_reader_held_open_in_this_process_keeps_reading_through_exports(
         ((want,),) = held.execute("SELECT count(*) FROM transactions").fetchall()
         copy_db(db, tmp_path / "backup.db")
         for i in range(1, 6):  # the plain copy failed from the 4th export on
-            r = run("export", str(tmp_path / f"l{i}"), "--tables", "transactions", "--db", str(db))
+            r = run_process(
+                "export", str(tmp_path / f"l{i}"), "--tables", "transactions", "--db", str(db)
+            )
             assert r.returncode == 0, r.stderr
             assert held.execute("SELECT count(*) FROM transactions").fetchone() == (want,)
             lake = str((tmp_path / f"l{i}").resolve())
@@ -456,10 +459,10 @@ def test_without_pyarrow_parquet_says_what_to_install_and_csv_works(fx_db: Path,
     (blocker / "pyarrow").mkdir(parents=True)
     (blocker / "pyarrow" / "__init__.py").write_text("raise ImportError('no pyarrow here')\n")
     env = {"PYTHONPATH": str(blocker)}
-    r = run("export", str(tmp_path / "pq"), "--db", str(fx_db), env=env)
+    r = run_process("export", str(tmp_path / "pq"), "--db", str(fx_db), env=env)
     assert r.returncode == 1
     assert "pip install 'insider[export]'" in r.stderr and "Traceback" not in r.stderr
-    r = run("export", str(tmp_path / "csv"), "--format", "csv", "--db", str(fx_db), env=env)
+    r = run_process("export", str(tmp_path / "csv"), "--format", "csv", "--db", str(fx_db), env=env)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "csv" / "transactions" / "year=2007" / "part-0.csv").is_file()
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from test_cli_skeleton import BIN, run
+from clirun import BIN
+from test_cli_skeleton import run
 
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
