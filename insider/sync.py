@@ -6,7 +6,7 @@ cache older than a day), each CIK's submissions JSON and every older page it lis
 request per new Form 3/4/5 (+/A) filing: its raw XML (EDGAR's `index.json` only when that
 404s). Stored accessions are skipped before any request is made.
 
-Fetches run on a few daemon threads (the shared rate limiter in edgar/client.py bounds them to
+Fetches run on a few daemon threads (the shared rate limiter in edgar/ratelimit.py bounds them to
 10/s); parsing and SQLite writes stay on the calling thread, in list order, one transaction
 per filing with its raw XML. A kill at any moment loses at most the filing being written;
 a re-run fetches exactly what is missing.

@@ -1,4 +1,4 @@
-"""The fair-access limiter (insider/edgar/client.py RateLimiter) on an injected clock: the
+"""The fair-access limiter (insider/edgar/ratelimit.py) on an injected clock: the
 rule "at most `rate` requests in any window of one second (+ margin), one shared pause for
 every thread after a slow-down answer" checked exactly, without waiting on the real clock.
 (The real-clock checks against a local server are the `slow` tests in test_sync_faults.py.)
