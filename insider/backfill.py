@@ -71,8 +71,9 @@ def import_zip(
 
 # The page cache while a quarter goes in: every index of ownership_rows, filings and
 # field_footnotes is updated at once, and is_latest is ranked by position (random pages):
-# SQLite's default 2 MB makes that several times slower. Peak RSS at 2024q1 size: 262 MB.
-CACHE_KIB = 128 * 1024
+# SQLite's default 2 MB makes that several times slower. 96 MB: peak RSS ~240 MB at 2024q1
+# size (128 MB gave 283 MB once the quarter's position set is kept in memory).
+CACHE_KIB = 96 * 1024
 
 
 def _stage_and_write(db, conn, path, record, progress) -> ImportResult:

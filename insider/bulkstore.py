@@ -2,10 +2,12 @@
 
 The rows are the ones `store.save_filing` writes for an XML filing (store.child_rows: one
 rule for owners, roles, position keys, nature footnotes and footnote links), inserted in
-batches; the derivations that save_filing runs per filing run once per quarter here, over
-the quarter's filings: flags (flags.refresh), amendment links (amend.relink, only for
-groups that hold an amendment), latest names, position keys and `is_latest`
-(positions.refresh_positions and refresh_latest, for the positions the quarter touched).
+batches, each row with its late/10b5-1 flags (flags.filing_flags: the rule of
+flags.refresh, computed before the insert rather than updated after); the derivations
+that save_filing runs per filing run once per quarter here, over the quarter's filings:
+amendment links (amend.relink, only for groups that hold an amendment), latest names,
+position keys and `is_latest` (positions.refresh_positions and refresh_latest, for the
+positions the quarter touched, collected while writing).
 
 All or nothing: a quarter is committed whole with its `dataset_quarters` record, or not at
 all (an error, Ctrl-C or kill -9 leaves the database as it was before the quarter).
@@ -19,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
@@ -87,7 +89,7 @@ def write_quarter(
         }
         accs: list[str] = []
         stamp = store.now()
-        seen_issuers: set = set()
+        seen = _Seen()
         batch: list[Filing] = []
         values: list[tuple] = []
         children = store.ChildRows()
@@ -99,19 +101,23 @@ def write_quarter(
                 continue
             meta = store.FilingMeta(acc, filing_date)
             values.append(store.filing_values(filing, meta, b"", tag, record.sha256, stamp))
+            start = len(children.rows)
             store.child_rows(acc, filing, children)
+            rows = children.rows
+            for i, row_flags in enumerate(flags.filing_flags(filing, filing_date), start):
+                rows[i] += row_flags
             batch.append(filing)
             accs.append(acc)
             if len(batch) >= BATCH:
-                result.rows += _flush(c, batch, values, children, seen_issuers)
+                result.rows += _flush(c, batch, values, children, seen)
                 batch, values, children = [], [], store.ChildRows()
                 if progress:
                     progress(len(accs))
-        result.rows += _flush(c, batch, values, children, seen_issuers)
+        result.rows += _flush(c, batch, values, children, seen)
         if progress:
             progress(len(accs))
         result.filings = len(accs)
-        _derive(c, tag, accs, old_keys, old_positions, old_scopes)
+        _derive(c, seen, old_keys, old_positions, old_scopes, tag)
         c.execute(
             "INSERT OR REPLACE INTO dataset_quarters(quarter, url, sha256, size, etag, "
             "last_modified, filings, skipped, rows, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -132,22 +138,42 @@ def write_quarter(
     return result
 
 
+@dataclass
+class _Seen:
+    """What the quarter's inserted filings touch, collected while they are written (the
+    derivations need it; asking the database again would cost a join per set)."""
+
+    issuers: set = field(default_factory=set)
+    owners: set = field(default_factory=set)
+    positions: set = field(default_factory=set)
+    scopes: set = field(default_factory=set)  # (issuer_cik, owner_ciks) with nature notes
+
+
+_ISSUER = store.FILING_COLUMNS.index("issuer_cik")
+_OWNER_CIKS = store.FILING_COLUMNS.index("owner_ciks")
+
+
 def _flush(
     c: sqlite3.Connection,
     batch: list[Filing],
     values: list[tuple],
     children: store.ChildRows,
-    seen_issuers: set,
+    seen: _Seen,
 ) -> int:
     if not batch:
         return 0
     for filing in batch:
         cik = filing.issuer.cik
-        if cik not in seen_issuers:  # one insert per issuer, not per filing
-            seen_issuers.add(cik)
+        if cik is not None and cik not in seen.issuers:  # one insert per issuer
+            seen.issuers.add(cik)
             store.upsert_parties(c, filing)
     c.executemany(store.FILING_INSERT, values)
-    store.insert_children(c, children)
+    store.insert_children(c, children, store.ROW_INSERT_FLAGGED)
+    seen.owners.update(fo[1] for fo in children.filing_owners)
+    seen.positions.update(r[5] for r in children.rows)
+    noted = {r[0] for r in children.rows if r[4] is not None}
+    if noted:
+        seen.scopes.update((v[_ISSUER], v[_OWNER_CIKS]) for v in values if v[0] in noted)
     return len(children.rows)
 
 
@@ -184,33 +210,19 @@ def _remove_quarter(
 
 def _derive(
     c: sqlite3.Connection,
-    tag: str,
-    accs: list[str],
+    seen: _Seen,
     old_keys: set[amend.Key],
     old_positions: set[str],
     old_scopes: set[tuple],
+    tag: str,
 ) -> None:
     """The per-filing derivations of save_filing, once for the whole quarter, in its order:
-    position keys across each scope with nature footnotes (lines.py), flags, latest names,
-    amendment links, then is_latest of every position touched."""
-    scopes = old_scopes | {tuple(r) for r in c.execute(_NOTED_SCOPES, (tag,))}
-    positions = refresh_positions(c, sorted(scopes, key=str)) | old_positions
-    flags.refresh(c, accs)
-    issuers = [
-        r[0]
-        for r in c.execute(
-            "SELECT DISTINCT issuer_cik FROM filings WHERE source = ? AND issuer_cik IS NOT NULL",
-            (tag,),
-        )
-    ]
-    owners = [
-        r[0]
-        for r in c.execute(
-            "SELECT DISTINCT fo.owner_cik FROM filing_owners fo JOIN filings f "
-            "ON f.accession = fo.accession WHERE f.source = ?",
-            (tag,),
-        )
-    ]
+    position keys across each scope with nature footnotes (lines.py), latest names,
+    amendment links, then is_latest of every position touched. (Flags were written with
+    the rows: flags.filing_flags, the rule of flags.refresh.)"""
+    changed = refresh_positions(c, sorted(old_scopes | seen.scopes, key=str))
+    positions = seen.positions | changed | old_positions
+    issuers, owners = sorted(seen.issuers), sorted(seen.owners)
     for i in range(0, max(len(issuers), len(owners)), 500):
         store.latest_names(c, issuers[i : i + 500], owners[i : i + 500])
     # Amendment groups: only those holding an amendment can link anything.
@@ -227,14 +239,6 @@ def _derive(
     }
     keys |= {k for k in old_keys if amend.has_amendment(c, k)}
     amend.relink(c, sorted(keys))
-    positions.update(
-        r[0]
-        for r in c.execute(
-            "SELECT DISTINCT r.position_key FROM ownership_rows r JOIN filings f "
-            "ON f.accession = r.accession WHERE f.source = ?",
-            (tag,),
-        )
-    )
     for issuer, period, base in keys:
         positions.update(
             r[0]

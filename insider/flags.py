@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from .holidays import form4_due_date as _form4_due_date
+from .models import Filing
 
 # "10b5-1", "10b5–1", "10b-5-1", "10B5-1(c)"; not "10b-5" alone nor "10b5-12".
 PLAN_RE = re.compile(r"10b\s*-?\s*5\s*[-‐‑‒–—]\s*1(?!\d)", re.I)
@@ -86,41 +87,100 @@ def _refresh(conn: sqlite3.Connection, accs: list[str]) -> None:
         f"FROM ownership_rows WHERE accession IN ({marks})",
         accs,
     ):
-        form, fdate, original_date, aff = filings[acc]
-        if kind != "transaction":
-            updates.append((None, None, None, None, None, acc, num))
-            continue
-        reasons = []
-        late: int | None = None
-        if (timeliness or "").upper() == "L":
-            reasons.append("timeliness")
-            late = 1
-        due = None
-        trade = deemed or tdate
-        filed = original_date if (form or "").upper() == "4/A" and original_date else fdate
-        # A row whose transactionFormType is 5 (a gift before 2023, code V...) may be
-        # reported on a Form 4 at any time before the Form 5 is due: no two-day deadline.
-        deadline_applies = (row_form or "4").strip() == "4"
-        if (form or "").upper() in ("4", "4/A") and deadline_applies and trade:
-            try:
-                due = form4_due_date(trade)
-            except ValueError:
-                due = None
-            if due and filed:
-                if filed > due:
-                    reasons.append("deadline")
-                    late = 1
-                elif late is None:
-                    late = 0
-        if aff is not None:
-            plan, source = int(aff), "aff10b5One"
-        elif (acc, num) in planned:
-            plan, source = 1, "footnote"
-        else:
-            plan, source = 0, "none"
-        updates.append((late, due, "+".join(reasons) or None, plan, source, acc, num))
+        updates.append(
+            (
+                *row_flags(
+                    filings[acc], kind, tdate, deemed, timeliness, row_form, (acc, num) in planned
+                ),
+                acc,
+                num,
+            )
+        )
     conn.executemany(
         "UPDATE ownership_rows SET late = ?, due_date = ?, late_source = ?, plan_10b5_1 = ?, "
         "plan_10b5_1_source = ? WHERE accession = ? AND row_num = ?",
         updates,
     )
+
+
+FLAG_COLUMNS = ("late", "due_date", "late_source", "plan_10b5_1", "plan_10b5_1_source")
+_NO_FLAGS = (None, None, None, None, None)
+
+
+def row_flags(
+    filing: Sequence,
+    kind: str,
+    tdate: str | None,
+    deemed: str | None,
+    timeliness: str | None,
+    row_form: str | None,
+    planned: bool,
+) -> tuple:
+    """The FLAG_COLUMNS of one row. `filing` is (form, filing_date,
+    date_of_original_submission, aff10b5one as stored); `planned`: a footnote on the row
+    mentions a 10b5-1 plan (mentions_10b5_1)."""
+    if kind != "transaction":
+        return _NO_FLAGS
+    form, fdate, original_date, aff = filing
+    reasons = []
+    late: int | None = None
+    if (timeliness or "").upper() == "L":
+        reasons.append("timeliness")
+        late = 1
+    due = None
+    trade = deemed or tdate
+    filed = original_date if (form or "").upper() == "4/A" and original_date else fdate
+    # A row whose transactionFormType is 5 (a gift before 2023, code V...) may be
+    # reported on a Form 4 at any time before the Form 5 is due: no two-day deadline.
+    deadline_applies = (row_form or "4").strip() == "4"
+    if (form or "").upper() in ("4", "4/A") and deadline_applies and trade:
+        try:
+            due = form4_due_date(trade)
+        except ValueError:
+            due = None
+        if due and filed:
+            if filed > due:
+                reasons.append("deadline")
+                late = 1
+            elif late is None:
+                late = 0
+    if aff is not None:
+        plan, source = int(aff), "aff10b5One"
+    elif planned:
+        plan, source = 1, "footnote"
+    else:
+        plan, source = 0, "none"
+    return (late, due, "+".join(reasons) or None, plan, source)
+
+
+def filing_flags(filing: Filing, filing_date: str | None) -> list[tuple]:
+    """The FLAG_COLUMNS of each row of a filing not stored yet (filing.rows order), by the
+    same rule as refresh: the bulk path writes them with the rows instead of updating."""
+    aff = filing.aff10b5one
+    facts = (
+        filing.document_type,
+        filing_date,
+        filing.date_of_original_submission,
+        None if aff is None else int(aff),
+    )
+    notes = filing.footnotes
+    out = []
+    for row in filing.rows:
+        if row.kind != "transaction":
+            out.append(_NO_FLAGS)
+            continue
+        planned = any(
+            mentions_10b5_1(notes.get(fid)) for ids in row.footnotes.values() for fid in ids
+        )
+        out.append(
+            row_flags(
+                facts,
+                row.kind,
+                row.transaction_date,
+                row.deemed_execution_date,
+                row.timeliness,
+                row.form_type,
+                planned,
+            )
+        )
+    return out

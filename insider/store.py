@@ -258,23 +258,27 @@ def write_children(c: sqlite3.Connection, acc: str, filing: Filing) -> None:
     insert_children(c, out)
 
 
+_ROW_INSERT_COLUMNS = (
+    "accession",
+    "row_num",
+    "form_table",
+    "kind",
+    "nature_footnotes",
+    "position_key",
+    *ROW_COLUMNS,
+)
 _ROW_INSERT = "INSERT INTO ownership_rows({}) VALUES ({})".format(
-    ",".join(
-        (
-            "accession",
-            "row_num",
-            "form_table",
-            "kind",
-            "nature_footnotes",
-            "position_key",
-            *ROW_COLUMNS,
-        )
-    ),
-    ",".join("?" * (6 + len(ROW_COLUMNS))),
+    ",".join(_ROW_INSERT_COLUMNS), ",".join("?" * len(_ROW_INSERT_COLUMNS))
+)
+# The same with the flag columns (flags.FLAG_COLUMNS) appended to each row's values: the
+# bulk path writes the flags with the rows instead of updating them afterwards.
+ROW_INSERT_FLAGGED = "INSERT INTO ownership_rows({}) VALUES ({})".format(
+    ",".join((*_ROW_INSERT_COLUMNS, *flags.FLAG_COLUMNS)),
+    ",".join("?" * (len(_ROW_INSERT_COLUMNS) + len(flags.FLAG_COLUMNS))),
 )
 
 
-def insert_children(c: sqlite3.Connection, out: ChildRows) -> None:
+def insert_children(c: sqlite3.Connection, out: ChildRows, row_insert: str = _ROW_INSERT) -> None:
     c.executemany(
         "INSERT INTO owners(cik, name) VALUES (?, ?) ON CONFLICT(cik) DO NOTHING", out.owners
     )
@@ -283,7 +287,7 @@ def insert_children(c: sqlite3.Connection, out: ChildRows) -> None:
         out.filing_owners,
     )
     if out.rows:
-        c.executemany(_ROW_INSERT, out.rows)
+        c.executemany(row_insert, out.rows)
     c.executemany(
         "INSERT INTO footnotes(accession, footnote_id, text) VALUES (?,?,?)", out.footnotes
     )

@@ -363,3 +363,45 @@ def test_short_rows_blank_lines_and_extra_columns(tmp_path):
         ("Granted under the 2006 Equity Incentive Plan.",)
     ]
     assert q(db, "SELECT count(*) FROM signatures") == [(6,)]
+
+
+def _derived(db) -> list[tuple]:
+    return q(
+        db,
+        "SELECT accession, row_num, late, due_date, late_source, plan_10b5_1, "
+        "plan_10b5_1_source, position_key, is_latest FROM ownership_rows "
+        "ORDER BY accession, row_num",
+    )
+
+
+@pytest.mark.parametrize("source", ["handmade", "generated"])
+def test_bulk_derivations_equal_the_per_filing_rules(tmp_path, source):
+    """The bulk path writes flags with the rows and ranks is_latest once per quarter:
+    recomputing both afterwards by the per-filing rules (flags.refresh and
+    positions.refresh_latest over every position) changes nothing."""
+    import sys
+
+    from conftest import ROOT
+
+    from insider import flags, positions
+
+    if source == "handmade":
+        zips = [make_zip(HANDMADE_Q, tmp_path / "2007q2_form345.zip")]
+    else:
+        sys.path.insert(0, str(ROOT))
+        from benchmarks.datasetgen import write_quarter_zip
+
+        zips = [tmp_path / "2024q1_form345.zip", tmp_path / "2024q2_form345.zip"]
+        for seed, z in enumerate(zips, 3):
+            write_quarter_zip(z, z.name[:6], submissions=400, seed=seed)
+    db = store.connect(tmp_path / "insider.db")
+    for z in zips:
+        import_zip(db, z)
+    before = _derived(db)
+    assert any(r[2] == 1 for r in before) and any(r[5] == 1 for r in before)
+    assert any(r[8] == 1 for r in before)
+    accs = [r[0] for r in q(db, "SELECT accession FROM filings")]
+    with db.conn:
+        flags.refresh(db.conn, accs)
+        positions.refresh_latest(db.conn, None)
+    assert _derived(db) == before
