@@ -12,7 +12,12 @@ on the shared machine). Cached in benchmarks/.cache/ (gitignored).
 For each size, each step a fresh process (so peak RSS is its own):
 - export: `insider export DIR` (Parquet, default datasets), wall time, rows and bytes
   written (from lake_partitions), peak RSS;
-- unchanged: the same command again (hashes every row, writes nothing);
+- unchanged: the same command again (no row changed: reads nothing, writes nothing);
+- touched: one issuer row rewritten with its own values (UPDATE ... SET name = name),
+  then the same command: the change triggers say "maybe changed", so every row is read
+  and hashed, and nothing is written (what an unchanged export cost before the triggers);
+- store cost: the store's own save_filing of the same synthetic filings into a database
+  without and with the change triggers (as after an export), alternated, best of N;
 - pyarrow floor: every partition file of that export read into memory, then written
   again with pyarrow alone (same schema, same zstd): only the writing is timed. This is
   what any Parquet writer must pay for the same rows; the export's extra cost is reading
@@ -226,6 +231,14 @@ def bench(size: str, runs: int, copies: bool) -> None:
         print(f"  export: {t_exp:.1f} s, {rows:,} rows, {size_b:,} bytes, {totals}", flush=True)
         t_again, rss_again = timed_cmd(cmd)
         print(f"  unchanged export: {t_again:.1f} s", flush=True)
+        with sqlite3.connect(db) as c:
+            c.execute(
+                "UPDATE issuers SET name = name WHERE rowid = (SELECT min(rowid) FROM issuers)"
+            )
+        c.close()
+        t_touched, rss_touched = timed_cmd(cmd)
+        assert lake_totals(db, lake) == totals
+        print(f"  touched export: {t_touched:.1f} s", flush=True)
         floor = json.loads(_run([sys.executable, "-c", FLOOR, str(lake), str(work / "f")])[2])
         shutil.rmtree(work / "f", ignore_errors=True)
         print(f"  pyarrow floor: {floor}", flush=True)
@@ -248,6 +261,8 @@ def bench(size: str, runs: int, copies: bool) -> None:
                     "export_peak_rss_mb": round(rss_exp / 2**20),
                     "unchanged_export_s": round(t_again, 2),
                     "unchanged_peak_rss_mb": round(rss_again / 2**20),
+                    "touched_export_s": round(t_touched, 2),
+                    "touched_peak_rss_mb": round(rss_touched / 2**20),
                     "pyarrow_floor_s": round(floor["seconds"], 2),
                     "pyarrow_floor_rows_per_s": round(rows / floor["seconds"]),
                     "export_over_floor": round(t_exp / floor["seconds"], 2),
@@ -269,6 +284,48 @@ def bench(size: str, runs: int, copies: bool) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+STORE_COST = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import show
+from insider import lake, store
+show.OWNERS = int(sys.argv[3])
+armed = sys.argv[4] == "1"
+real = store.connect
+def connect(path):
+    db = real(path)
+    if armed:  # an export first: the change triggers are on the tables
+        lake.export(path, Path(sys.argv[2]) / "lake", fmt="csv")
+    return db
+store.connect = connect
+t = time.perf_counter()
+show.build(Path(sys.argv[2]) / "store.db")
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+
+def store_cost(work: Path, owners: int, runs: int) -> dict[str, float]:
+    """show.build's store writes without and with the change triggers, alternated."""
+    best = {"plain": float("inf"), "triggers": float("inf")}
+    for _ in range(runs):
+        for mode in best:
+            d = work / f"store-{mode}"
+            shutil.rmtree(d, ignore_errors=True)
+            d.mkdir(parents=True)
+            args = [str(HERE), str(d), str(owners), "1" if mode == "triggers" else "0"]
+            out = _run([sys.executable, "-c", STORE_COST, *args])[2]
+            best[mode] = min(best[mode], json.loads(out.splitlines()[-1])["seconds"])
+            shutil.rmtree(d, ignore_errors=True)
+    rows = owners * show.FILINGS_PER_OWNER * show.ROWS_PER_FILING
+    print(
+        f"  store cost, {rows:,} rows: {best['plain']:.1f} s plain, "
+        f"{best['triggers']:.1f} s with triggers, ratio {best['triggers'] / best['plain']:.3f}",
+        flush=True,
+    )
+    return best
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1m,5m")
@@ -278,7 +335,10 @@ def main() -> None:
         action="store_true",
         help="build the 5M DB with show.build (slow) instead of copies of the 1M one",
     )
+    ap.add_argument("--store-owners", type=int, default=300, help="0: no store cost step")
     a = ap.parse_args()
+    if a.store_owners:
+        store_cost(Path(tempfile.mkdtemp(prefix="store-", dir=show.CACHE)), a.store_owners, a.runs)
     for size in a.sizes.split(","):
         if size not in SIZES:
             raise SystemExit(f"--sizes: {size!r} is not one of {', '.join(SIZES)}")

@@ -294,6 +294,15 @@ SHAPE_TABLES: list[str] = [
     exported_at TEXT NOT NULL,
     PRIMARY KEY (lake, dataset, partition)
 )""",
+    # Per export folder: changed since its last export? (insider/lake/changes.py)
+    """CREATE TABLE IF NOT EXISTS lake_exports (
+    lake TEXT PRIMARY KEY,
+    dirty INTEGER NOT NULL,
+    pending INTEGER NOT NULL,
+    schema_version INTEGER NOT NULL,
+    selection TEXT NOT NULL,
+    exported_at TEXT NOT NULL
+)""",
 ]
 
 # version -> (statements taking version-1 to version, re-derive from raw XML afterwards)

@@ -317,6 +317,18 @@ OBJECTS: dict[str, dict[str, Any]] = {
         file="The partition file, relative to the export folder.",
         exported_at="When the file was written (UTC).",
     ),
+    "lake_exports": _table(
+        "Per export folder, whether a row changed since its last export: triggers "
+        "`lake_changed_<table>_<op>` on the tables the exports read set `dirty`; an unchanged "
+        "folder is then exported without reading a row. Primary key lake.",
+        lake="Absolute path of the export folder.",
+        dirty="1: a row may have changed since the last complete export began.",
+        pending="1: a row may have changed since the current or last export began.",
+        schema_version="PRAGMA schema_version at that export (a view or table rebuilt since: "
+        "everything is read again).",
+        selection="JSON: format, --since, --until and the datasets exported.",
+        exported_at="When that export began or ended (UTC).",
+    ),
     "owners_fts": _table(
         "Full-text index (SQLite FTS5) of owners.name, kept in sync by triggers; rowid = "
         "owners.rowid. Query: owners_fts MATCH '\"herzog\"*'.",

@@ -7,7 +7,8 @@ the same folder is compared partition by partition (state.py): a first scan only
 the rows, and only partitions whose hash changed are converted and written, each to a
 temporary file. All temporary files are renamed over the old ones at the very end, with
 Ctrl-C held back for those few milliseconds: interrupted at any earlier moment, the
-previous export is left exactly as it was.
+previous export is left exactly as it was. When no row changed since the last complete
+export to the folder (changes.py: triggers keep the mark), nothing is read at all.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import files, state
+from . import changes, files, state
 from .datasets import ALL, DEFAULT, ON_REQUEST, Dataset, dataset
 
 __all__ = ["ALL", "DEFAULT", "ON_REQUEST", "ExportResult", "LakeError", "export"]
@@ -43,11 +44,13 @@ class DatasetResult:
     bytes_written: int = 0
     rows: int = 0  # rows in the dataset after the export
     untyped: int = 0  # values kept as text in exact_text
+    read: bool = True  # False: no row changed since the last export, nothing was read
 
     def line(self) -> str:
         return (
             f"{self.name}: {self.rows:,} rows; {self.written} partition(s) written, "
             f"{self.unchanged} unchanged, {self.removed} removed"
+            + ("" if self.read else " (no row changed: not read)")
         )
 
 
@@ -139,16 +142,18 @@ def export(
     result = ExportResult(root, fmt)
     try:
         prior = state.load(writer, str(root))
-        reader.execute("BEGIN")  # one snapshot for every dataset
-        for name in names:
-            files.remove_leftovers(root, name)
-            before = {p: part for (d, p), part in prior.items() if d == name}
-            res = run.dataset(dataset(name), before)
+        chosen = [dataset(name) for name in names]
+        fence = changes.fence(writer, str(root), chosen, fmt, since, until)
+        reader.execute("BEGIN")  # one snapshot for every dataset, begun after the fence
+        for ds in chosen:
+            files.remove_leftovers(root, ds.name)
+            before = {p: part for (d, p), part in prior.items() if d == ds.name}
+            res = run.dataset(ds, before, ds.name in fence.clean)
             result.datasets.append(res)
             if log:
                 log(res.line())
         reader.execute("COMMIT")
-        run.commit(writer)
+        run.commit(writer, fence)
     except BaseException:
         run.abort()
         raise
@@ -188,8 +193,14 @@ class _Run:
             for year, g in groups.items():
                 yield part_of(year, ds.partitioned), g
 
-    def dataset(self, ds: Dataset, before: dict[str, state.Part]) -> DatasetResult:
+    def dataset(self, ds: Dataset, before: dict[str, state.Part], clean: bool) -> DatasetResult:
         res = DatasetResult(ds.name)
+        if clean and files.existing_parts(self.root, ds.name) == {p.file for p in before.values()}:
+            # no row changed (changes.py) and exactly the recorded files are there: no reading
+            res.unchanged = len(before)
+            res.rows = sum(p.rows for p in before.values())
+            res.read = False
+            return res
         current: dict[str, state.Part] = {}
         todo = None  # first export to this folder: every partition
         if before:
@@ -295,7 +306,7 @@ class _Run:
         for pf, _ in self.pending:
             pf.abort()
 
-    def commit(self, writer: sqlite3.Connection) -> None:
+    def commit(self, writer: sqlite3.Connection, fence: changes.Fence) -> None:
         """Rename every new partition into place, drop the partitions no longer exported,
         refresh _schema.md/json and the record in the database. Ctrl-C and SIGTERM wait
         for the end of this (milliseconds), so the folder is never left half old, half new."""
@@ -314,7 +325,8 @@ class _Run:
             for *_, rel, _gone in self.removed:
                 files.remove_partition(self.root, rel)
             gone = [(d, p) for d, p, _, is_gone in self.removed if is_gone]
-            state.save(writer, str(self.root), [p for _, p in self.pending], gone)
+            written = [p for _, p in self.pending]
+            state.save(writer, str(self.root), written, gone, lambda: changes.record(writer, fence))
             self.pending.clear()
             formats = {d: p.fmt for (d, _), p in state.load(writer, str(self.root)).items()}
             desc = describe([n for n in ALL if n in formats], self.fmt, formats)

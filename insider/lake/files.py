@@ -169,6 +169,13 @@ def remove_partition(root: Path, rel_file: str) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """Replace the file with text in one step; left alone when it already says that (an
+    unchanged export writes nothing)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
     tmp = path.parent / f"_{path.name}.tmp-{os.getpid()}"
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

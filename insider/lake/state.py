@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -52,8 +53,13 @@ def load(conn: sqlite3.Connection, lake: str) -> dict[tuple[str, str], Part]:
 
 
 def save(
-    conn: sqlite3.Connection, lake: str, written: list[Part], removed: list[tuple[str, str]]
+    conn: sqlite3.Connection,
+    lake: str,
+    written: list[Part],
+    removed: list[tuple[str, str]],
+    also: Callable[[], None] | None = None,
 ) -> None:
+    """Record the partitions written and removed, and run `also`, in one transaction."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -69,6 +75,8 @@ def save(
                 for p in written
             ],
         )
+        if also is not None:
+            also()
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
