@@ -20,205 +20,42 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import store
 from .cik import parse_cik
 from .edgar import Cancelled, Edgar, EdgarError, NotFound, RateLimited
 from .edgar.archive import pick_document
-from .edgar.client import BadJSON, Transient
+from .edgar.client import Transient
 from .edgar.submissions import (
     FilingRef,
-    SubmissionsError,
-    filing_refs,
-    older_pages,
-    recent_block,
 )
-from .edgar.tickers import normalize_ticker, ticker_rows
 from .parse import ParseError, parse_ownership
+from .sync_result import (  # noqa: F401  (re-exported: callers import them from here)
+    BadDocument,
+    Interrupted,
+    Progress,
+    SyncError,
+    SyncResult,
+    UnknownTicker,
+)
+from .sync_targets import (  # noqa: F401  (re-exported)
+    TICKER_MAX_AGE,
+    _in_dates,
+    _unique_sorted,
+    list_filings,
+    resolve_cik,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-TICKER_MAX_AGE = timedelta(days=1)
 _FOLDER_CIK = re.compile(r"Archives/edgar/data/(\d+)/")
 # A failure that may pass (server error, timeout, an HTML page in place of the document) is
 # stored with this reason prefix and tried again by the next syncs, this many times in all.
 TRANSIENT = "transient: "
 TRANSIENT_ATTEMPTS = 5
 _HTML = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", re.I | re.S)
-
-
-class SyncError(Exception):
-    """A problem that stops the sync before any filing (unknown ticker, no submissions)."""
-
-
-class BadDocument(SyncError):
-    """A submissions document that is not shaped like EDGAR's (one line, the sync stops
-    before any filing request; its malformed rows alone are only skipped)."""
-
-
-class Interrupted(Exception):
-    """Ctrl-C / SIGTERM during a sync; `result` holds what was stored before it."""
-
-    def __init__(self, result: SyncResult) -> None:
-        super().__init__("interrupted")
-        self.result = result
-
-
-@dataclass
-class SyncResult:
-    new: int = 0
-    skipped: int = 0
-    failed: int = 0
-    failed_earlier: int = 0
-    fallbacks: int = 0
-    requests: int = 0
-    seconds: float = 0.0
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    # Tickers not in EDGAR's list, with close tickers that are: the other targets are
-    # synced all the same, and the command reports these and exits non-zero.
-    unknown: list[tuple[str, list[str]]] = field(default_factory=list)
-    retried: int = 0  # transient failures of earlier syncs tried again
-    # Listed filings skipped because EDGAR's JSON about them is malformed, and malformed
-    # submissions documents: one line each.
-    problems: list[str] = field(default_factory=list)
-
-    def summary(self, retry_option: str | None = None) -> str:
-        """One line; `retry_option` names how the caller retries failed filings."""
-        line = (
-            f"{self.new} new filings, {self.skipped} already stored, {self.failed} failed; "
-            f"{self.requests} requests in {self.seconds:.1f} s"
-        )
-        if self.fallbacks:
-            line += f" ({self.fallbacks} via index.json)"
-        if self.retried:
-            line += f"; {self.retried} transient failures of earlier syncs tried again"
-        if self.failed_earlier:
-            how = f": {retry_option}" if retry_option else ""
-            line += f"; {self.failed_earlier} failed earlier (not retried{how})"
-        if self.problems:
-            line += f"; {len(self.problems)} malformed entries in EDGAR's lists skipped"
-        return line
-
-
-# progress(done, total) or progress(done, total, phase): phase names what runs now
-# ("listing AIV", "fetching filings of AIV"); total is 0 while it is not known yet.
-Progress = Callable[..., None]
-
-
-class UnknownTicker(SyncError):
-    def __init__(self, target: str, suggestions: list[str]):
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown ticker {target!r}: not in EDGAR's company_tickers.json{hint}")
-        self.target, self.suggestions = target, suggestions
-
-
-# -- targets --------------------------------------------------------------------------------
-def resolve_cik(
-    db: sqlite_utils.Database, edgar: Edgar, target: str, _state: dict | None = None
-) -> str:
-    """A CIK as is; a ticker through company_tickers.json, cached in the DB: refreshed when
-    the cache is older than a day or the ticker is missing (at most once per sync)."""
-    cik = parse_cik(target)
-    if cik:
-        return cik
-    ticker = normalize_ticker(target)
-    if ticker is None:
-        raise SyncError(f"{target!r} is neither a ticker (e.g. AAPL) nor a CIK (digits)")
-    state = _state if _state is not None else {}
-    hit = store.cached_ticker(db, ticker)
-    if hit is not None and _fresh(hit[1]):
-        return hit[0]
-    if not state.get("refreshed"):
-        _refresh_tickers(db, edgar)
-        state["refreshed"] = True
-        hit = store.cached_ticker(db, ticker)
-    if hit is None:
-        raise UnknownTicker(target, store.similar_tickers(db, ticker))
-    return hit[0]
-
-
-def _fresh(stamp: str) -> bool:
-    try:
-        when = datetime.fromisoformat(stamp)
-    except (TypeError, ValueError):
-        return False
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return datetime.now(UTC) - TICKER_MAX_AGE < when <= datetime.now(UTC) + timedelta(minutes=5)
-
-
-def _refresh_tickers(db: sqlite_utils.Database, edgar: Edgar) -> None:
-    try:
-        data = edgar.company_tickers()
-    except NotFound:
-        raise SyncError(f"{edgar.url('files/company_tickers.json')} not found") from None
-    rows = ticker_rows(data)
-    if not rows:
-        raise SyncError("EDGAR's company_tickers.json has no tickers")
-    store.replace_ticker_cache(db, rows)
-
-
-# -- filing lists ---------------------------------------------------------------------------
-def list_filings(
-    edgar: Edgar,
-    cik: str,
-    *,
-    owner: bool = False,
-    since: str | None = None,
-    problems: list[str] | None = None,
-) -> list[FilingRef]:
-    """Every Form 3/4/5 (+/A) in the CIK's submissions: recent and each older page (an
-    older page whose last filing date is before `since` is not asked for). Rows that
-    cannot be trusted are skipped and described in `problems`; a document of the wrong
-    shape raises BadDocument."""
-    where = f"submissions of CIK {cik}"
-    rows: list[str] = []
-    try:
-        sub = edgar.submissions(cik)
-        if not isinstance(sub, dict):
-            raise SubmissionsError("not an EDGAR submissions document")
-        issuer = None if owner else cik
-        refs = list(filing_refs(recent_block(sub), cik, issuer, rows))
-        for name in older_pages(sub, since, rows):
-            page = f"older submissions page {name} of CIK {cik}"
-            try:
-                refs.extend(filing_refs(edgar.submissions_page(name), cik, issuer, rows))
-            except NotFound:
-                raise SyncError(f"{page} not found") from None
-            except (BadJSON, SubmissionsError) as e:
-                rows.append(f"{page}: {e}; skipped")
-    except NotFound:
-        raise SyncError(f"no EDGAR submissions for CIK {cik}") from None
-    except (BadJSON, SubmissionsError) as e:
-        raise BadDocument(f"{where}: {e}") from None
-    finally:
-        if problems is not None:
-            problems.extend(f"{where}: {p}" for p in rows)
-    return refs
-
-
-def _in_dates(day: str | None, since: str | None, until: str | None) -> bool:
-    if not since and not until:
-        return True
-    if not day:
-        return False  # undated: outside any window asked for
-    return (not since or day >= since) and (not until or day <= until)
-
-
-def _unique_sorted(refs: Iterable[FilingRef]) -> list[FilingRef]:
-    seen: set[str] = set()
-    unique = []
-    for r in refs:
-        if r.accession not in seen:
-            seen.add(r.accession)
-            unique.append(r)
-    # Oldest first, so an amendment is stored after what it amends.
-    unique.sort(key=lambda r: (r.acceptance_datetime or r.filing_date or "", r.accession))
-    return unique
 
 
 # -- fetching -------------------------------------------------------------------------------
