@@ -184,14 +184,18 @@ def _output(rep, fmt: Output, no_footnotes: bool, kind: str, **kw) -> None:
             export.write_row_csv(rows, cols, sys.stdout, not no_footnotes)
         return
     if fmt["--csv-records"]:
-        from . import export
+        from . import csv_records
+        from .export import write_csv
 
         if kind == "show":
-            records, cols = export.show_csv_records(rep, not no_footnotes), export.SHOW_CSV_COLUMNS
+            records, cols = (
+                csv_records.show_csv_records(rep, not no_footnotes),
+                csv_records.SHOW_CSV_COLUMNS,
+            )
         else:
-            records = export.company_csv_records(rep, not no_footnotes)
-            cols = export.COMPANY_CSV_COLUMNS
-        export.write_csv(records, cols, sys.stdout)
+            records = csv_records.company_csv_records(rep, not no_footnotes)
+            cols = csv_records.COMPANY_CSV_COLUMNS
+        write_csv(records, cols, sys.stdout)
         return
     from .pager import paged
     from .render import render_company, render_owner
