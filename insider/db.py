@@ -117,6 +117,18 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def conn_of(handle) -> sqlite3.Connection:
+    """The sqlite3 connection of a sqlite_utils Database, or the connection itself."""
+    return getattr(handle, "conn", handle)
+
+
+def now() -> str:
+    """The time stamps insider writes (stored_at, failed_at...): UTC, ISO 8601, seconds."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 class transaction:
     """BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error; SQLite errors the user can act on
     (locked, disk full, damaged file) become StoreError."""

@@ -8,8 +8,8 @@ else the exact text.
 Around it: db.py (opening, migrations, the shape: views, codes, full-text search),
 schema.py (DDL), amend.py (amendment links), flags.py + holidays.py (late and 10b5-1
 flags), positions.py (position keys and latest rows, by the rule of lines.py), reparse.py
-(re-derivation). This module writes rows, and reads only what the sync needs to decide what
-to fetch.
+(re-derivation), sync_state.py (the sync's failures, ticker cache and raw XML reads). This
+module writes rows.
 
 Everything but `filings.raw_xml` and the EDGAR facts beside it (filing date, acceptance time,
 URL, when stored) is derived: `reparse` rebuilds it from the stored documents, and one rule
@@ -22,15 +22,14 @@ import sqlite3
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, amend, flags, positions, schema
 from .amounts import to_sql
+from .db import conn_of, now, transaction  # noqa: F401  (store.now/conn_of for callers)
 from .db import connect as _connect
-from .db import transaction
 from .errors import StoreError
 from .models import BOOL_FIELDS, DECIMAL_FIELDS, ROW_FIELDS_D_TXN, Filing
 
@@ -54,21 +53,12 @@ def connect(path: str | Path, timeout: float | None = None) -> sqlite_utils.Data
     return sqlite_utils.Database(_connect(path, timeout))
 
 
-def conn_of(handle) -> sqlite3.Connection:
-    """The sqlite3 connection of a sqlite_utils Database, or the connection itself."""
-    return getattr(handle, "conn", handle)
-
-
 def _transaction(handle) -> transaction:
     return transaction(conn_of(handle))
 
 
 def _b(v: bool | None) -> int | None:
     return None if v is None else int(v)
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,66 +375,13 @@ def latest_names(
             c.execute(sql + f" WHERE cik IN ({','.join('?' * len(keys))})", keys)
 
 
-# ---------------------------------------------------------------- what the sync reads
-
-
-def record_failure(
-    db: sqlite_utils.Database, accession: str, issuer_cik: str | None, url: str | None, reason: str
-) -> None:
-    with _transaction(db):
-        conn_of(db).execute(
-            "INSERT INTO sync_failures(accession, issuer_cik, url, reason, failed_at) "
-            "VALUES (?,?,?,?,?) ON CONFLICT(accession) DO UPDATE SET "
-            "reason = excluded.reason, failed_at = excluded.failed_at, "
-            "url = excluded.url, attempts = attempts + 1",
-            (accession, issuer_cik, url, reason, now()),
-        )
-
-
-def raw_xml(db: sqlite_utils.Database, accession: str) -> bytes | None:
-    row = db.execute("SELECT raw_xml FROM filings WHERE accession = ?", (accession,)).fetchone()
-    # A filing stored from a data set has no XML (an empty blob).
-    return zlib.decompress(row[0]) if row and row[0] else None
-
-
-def failures(db: sqlite_utils.Database) -> list[dict]:
-    """Filings that failed to fetch or parse and are not stored yet (oldest first)."""
-    cur = db.execute(
-        "SELECT accession, issuer_cik, url, reason, failed_at, attempts FROM sync_failures "
-        "WHERE accession NOT IN (SELECT accession FROM filings) ORDER BY failed_at, accession"
-    )
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
-def cached_ticker(db: sqlite_utils.Database, ticker: str) -> tuple[str, str] | None:
-    """(cik, fetched_at) of a ticker in the company_tickers cache, or None."""
-    row = db.execute(
-        "SELECT cik, fetched_at FROM ticker_cache WHERE ticker = ?", (ticker,)
-    ).fetchone()
-    return (row[0], row[1]) if row else None
-
-
-def has_filings(db: sqlite_utils.Database) -> bool:
-    return db.execute("SELECT 1 FROM filings LIMIT 1").fetchone() is not None
-
-
-def similar_tickers(db: sqlite_utils.Database, ticker: str, n: int = 3) -> list[str]:
-    """Cached tickers spelled like `ticker` ("AAPLL" -> AAPL), for "did you mean"."""
-    import difflib
-
-    known = [r[0] for r in db.execute("SELECT ticker FROM ticker_cache")]
-    return difflib.get_close_matches(ticker.upper(), known, n=n, cutoff=0.6)
-
-
-def replace_ticker_cache(
-    db: sqlite_utils.Database, rows: Iterable[tuple[str, str, str | None]]
-) -> None:
-    """Replace the whole cache with (ticker, cik, title) rows, stamped now."""
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    with _transaction(db):
-        conn_of(db).execute("DELETE FROM ticker_cache")
-        conn_of(db).executemany(
-            "INSERT OR REPLACE INTO ticker_cache(ticker, cik, title, fetched_at) VALUES (?,?,?,?)",
-            [(t, c, title, now) for t, c, title in rows],
-        )
+# The sync's bookkeeping lives in sync_state.py; these names stay importable from here.
+from .sync_state import (  # noqa: E402,F401
+    cached_ticker,
+    failures,
+    has_filings,
+    raw_xml,
+    record_failure,
+    replace_ticker_cache,
+    similar_tickers,
+)
