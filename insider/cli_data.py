@@ -147,6 +147,6 @@ def datasette_metadata(
     ] = "insider",
 ) -> None:
     """Print Datasette metadata JSON describing every table, view and column."""
-    from .schemadoc import datasette_metadata_json
+    from .docgen import datasette_metadata_json
 
     print(datasette_metadata_json(database))

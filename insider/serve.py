@@ -32,7 +32,7 @@ def _url_name(name: str) -> str:
 
 
 def serve_metadata(name: str) -> dict[str, Any]:
-    from .schemadoc import datasette_metadata
+    from .docgen import datasette_metadata
     from .screen_sql import canned_queries
     from .screens import SCREENS
 

@@ -197,12 +197,12 @@ def test_filed_text_is_escaped(mdb: Path, tmp_path: Path):
 def test_docs_screens_section_is_generated_and_runs(mdb: Path):
     from conftest import ROOT
 
-    from insider import schemadoc
+    from insider import docgen
 
     text = (ROOT / "docs" / "schema.md").read_text()
     start = text.index("\n", text.index("<!-- screens: generated")) + 1
     end = text.index("<!-- screens: end -->")
-    assert text[start:end].strip() == schemadoc.screens_markdown().strip()
+    assert text[start:end].strip() == docgen.screens_markdown().strip()
     import re
 
     blocks = re.findall(r"```sql parameterised\n(.*?)```", text, re.S)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from storehelp import synced_db
 
-from insider import schemadoc
+from insider import docgen, schemadoc
 
 DATASETTE = Path(sys.executable).parent / "datasette"
 BIN = Path(sys.executable).parent / "insider"
@@ -102,7 +102,7 @@ def test_metadata_applied_and_fts_search(served: str):
 def test_metadata_covers_every_table_view_and_column(tmp_path: Path):
     path = tmp_path / "d.db"
     db = synced_db(path, extra=())
-    tables = schemadoc.datasette_metadata()["databases"]["insider"]["tables"]
+    tables = docgen.datasette_metadata()["databases"]["insider"]["tables"]
     for (name,) in db.execute(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
     ).fetchall():

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from storehelp import synced_db
 
-from insider import schemadoc
+from insider import docgen, schemadoc
 
 DOC = ROOT / "docs" / "schema.md"
 HEADING = re.compile(r"^### `(\w+)` \((table|view)\)$")
@@ -59,7 +59,7 @@ def test_reference_matches_metadata_source():
     start = text.index("<!-- reference: generated")
     start = text.index("\n", start) + 1
     end = text.index("<!-- reference: end -->")
-    assert text[start:end].strip() == schemadoc.markdown_tables().strip()
+    assert text[start:end].strip() == docgen.markdown_tables().strip()
 
 
 def _sql_blocks() -> list[str]:
