@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from . import amend, flags, store
+from .lake import changes as lake_changes
 from .models import Filing
 from .positions import refresh_latest, refresh_positions
 
@@ -82,6 +83,7 @@ def write_quarter(
     with store._transaction(db):
         c = db.conn
         c.execute("PRAGMA defer_foreign_keys = ON")
+        lake_changes.suspend(c)  # export folders marked changed once, not per row
         old_keys, old_positions, old_scopes = _remove_quarter(c, tag, result)
         skip = {
             r[0]

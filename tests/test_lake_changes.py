@@ -172,3 +172,38 @@ def test_a_change_during_an_export_is_exported_by_the_next(db: Path, tmp_path: P
         .fetchall()
     )
     assert name == "SECOND"
+
+
+def test_a_data_set_quarter_marks_folders_changed_instead_of_a_trigger_per_row(
+    db: Path, tmp_path: Path, scans
+):
+    import duckdb
+    from datasethelp import HANDMADE_Q, JOINT_ACC, make_zip
+
+    from insider import store
+    from insider.backfill import import_zip
+
+    out = tmp_path / "lake"
+    lake.export(db, out)
+    armed = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name GLOB 'lake_*'"
+    assert sql(db, armed) == [(27,)]
+    s = store.connect(db)
+    import_zip(s, make_zip(HANDMADE_Q, tmp_path / "2007q2_form345.zip"))
+    s.conn.close()
+    assert sql(db, armed) == [(0,)]  # dropped for the quarter: no trigger call per row
+    scans.clear()
+    res = lake.export(db, out)
+    assert set(scans) == set(lake.DEFAULT) and res.rows_written > 0  # read: marked changed
+    (n,), *_ = (
+        duckdb.connect()
+        .execute(
+            f"SELECT count(*) FROM read_parquet('{out}/filings/**/*.parquet') WHERE accession = ?",
+            [JOINT_ACC],
+        )
+        .fetchall()
+    )
+    assert n == 1  # the quarter's filings are in the lake
+    assert sql(db, armed) == [(27,)]  # and the triggers are back
+    scans.clear()
+    lake.export(db, out)
+    assert scans == []

@@ -3,9 +3,11 @@
 Hashing every row (state.py) is exact but costs nearly a full export. Once a database has
 been exported, each table an exported dataset reads (found by SQLite itself: the tables
 EXPLAIN opens for the dataset's SELECT) gets three triggers, AFTER INSERT/UPDATE/DELETE,
-that mark every folder's row in `lake_exports` dirty. The check in the trigger's WHEN
-clause makes a write cost one lookup in that tiny table once every folder is dirty, and
-a database never exported has no triggers at all.
+that mark every folder's row in `lake_exports` dirty; once every folder is dirty, their
+WHEN clause leaves a write one trigger call (~1.5 us a row, 2-3% of the store's own
+writes), and a database never exported has no triggers at all. A bulk write (a data-set quarter)
+calls suspend() instead: every folder marked once, the triggers dropped until the next
+export.
 
 Per folder, `dirty` says "a row changed since the last complete export began", `pending`
 the same since the current one began. An export starts with a *fence*, committed before
@@ -129,6 +131,18 @@ def fence(
         writer.execute("ROLLBACK")
         raise
     return out
+
+
+def suspend(conn: sqlite3.Connection) -> None:
+    """For a bulk write (a data-set quarter), in the caller's transaction: every export
+    folder marked changed and the change triggers dropped, instead of a trigger call per
+    row (~1.5 us each: 8% of a quarter's import). The next export finds the schema changed,
+    reads everything and puts the triggers back; a rollback keeps them."""
+    conn.execute("UPDATE lake_exports SET dirty = 1, pending = 1")
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name GLOB 'lake_changed_*'"
+    ).fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
 
 
 def record(writer: sqlite3.Connection, f: Fence) -> None:
