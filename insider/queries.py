@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .amounts import dec
+from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN
 from .schema import CURRENT_ROW, LIVE_FILING, fts_query
 
 _CHUNK = 500  # parameters per IN (...) list, well under SQLite's limit
@@ -101,31 +102,22 @@ def issuers_by_words(db, words: str, limit: int | None = None) -> list[tuple[str
 
 # ---------------------------------------------------------------- rows
 
-# Report rows: every ownership row field, the filing facts the reports use, and the
-# row's footnotes (attached by `_rows`). Numbers come back as exact Decimals.
-_ROW_COLS = f"""
-       r.accession, r.row_num, r.form_table, r.kind, r.security_title, r.transaction_date,
-       r.deemed_execution_date, r.code, r.equity_swap_involved, r.timeliness, r.shares,
-       r.price_per_share, r.total_value, r.acquired_disposed, r.shares_owned_following,
-       r.value_owned_following, r.direct_or_indirect, r.nature_of_ownership,
-       r.conversion_or_exercise_price, r.exercise_date, r.expiration_date,
-       r.underlying_security_title, r.underlying_shares, r.underlying_value, r.late,
-       r.plan_10b5_1, r.nature_footnotes, r.position_key, f.owner_ciks, f.form,
-       f.filing_date, f.period_of_report, f.issuer_cik, i.name AS issuer_name,
-       i.ticker AS issuer_ticker, f.aff10b5one, f.owner_roles,
-       (SELECT count(*) FROM filing_owners x WHERE x.accession = r.accession) AS n_owners,
-       NOT ({CURRENT_ROW}) AS superseded, f.source
-"""
-_NUM_KEYS = (
-    "shares",
-    "price_per_share",
-    "total_value",
-    "shares_owned_following",
-    "value_owned_following",
-    "conversion_or_exercise_price",
-    "underlying_shares",
-    "underlying_value",
+# Report rows: every field the parser reads into an ownership row (models.ROW_FIELDS_D_TXN,
+# the columns store.py writes), the row's place and derived flags, the filing facts the
+# reports use, and the row's footnotes (attached by `_rows`). Numbers come back as exact
+# Decimals (the parser's DECIMAL_FIELDS).
+_ROW_KEYS = ("accession", "row_num", "form_table", "kind")
+_ROW_DERIVED = ("late", "plan_10b5_1", "nature_footnotes", "position_key")
+_ROW_COLS = ", ".join(
+    [f"r.{c}" for c in (*_ROW_KEYS, *ROW_FIELDS_D_TXN, *_ROW_DERIVED)]
+    + [
+        "f.owner_ciks, f.form, f.filing_date, f.period_of_report, f.issuer_cik",
+        "i.name AS issuer_name, i.ticker AS issuer_ticker, f.aff10b5one, f.owner_roles",
+        "(SELECT count(*) FROM filing_owners x WHERE x.accession = r.accession) AS n_owners",
+        f"NOT ({CURRENT_ROW}) AS superseded, f.source",
+    ]
 )
+_NUM_KEYS = tuple(c for c in ROW_FIELDS_D_TXN if c in DECIMAL_FIELDS)
 _ROW_ORDER = (
     "coalesce(r.transaction_date, f.period_of_report), f.filing_date, r.accession, r.row_num"
 )
