@@ -99,7 +99,10 @@ def _relink_key(conn: sqlite3.Connection, key: Key, reset: bool) -> None:
     the chains, mark superseded filings and rows (the rules in the module docstring).
 
     One function on purpose: the steps share the group's rows and in-memory chains, and
-    the rules read top to bottom in the order the docstring gives them."""
+    the rules read top to bottom in the order the docstring gives them.
+
+    Long on purpose: matching, chain order and superseding share one group's state; split,
+    each step would re-read the group."""
     issuer, period, base = key
     rows = conn.execute(
         "SELECT accession, form, filing_date, acceptance_datetime, "

@@ -76,7 +76,10 @@ def write_quarter(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Store the quarter's (Filing, filing_date) pairs; `skip_sql` selects the quarter's
-    accessions (a SELECT on the staged data) so the stored ones are found in one query."""
+    accessions (a SELECT on the staged data) so the stored ones are found in one query.
+
+    Long on purpose: one transaction's steps in order (skip, write, derive, record), each a
+    few lines."""
     started = time.monotonic()
     tag = source_tag(record.quarter)
     result = ImportResult(record.quarter)

@@ -57,6 +57,8 @@ NoNotesOpt = Annotated[
 ]
 
 
+# Long only in its signature: typer declares each option there (3-5 lines each); the help
+# text is the docstring, so the reason is said here.
 @app.command()
 def show(
     name: Annotated[

@@ -76,37 +76,13 @@ def sync(
     import signal
     import sqlite3
 
-    from .cik import parse_cik
     from .edgar import Edgar, EdgarError, UserAgentMissing, user_agent_from_env
     from .sync import Interrupted, SyncError
     from .sync import sync as run_sync
 
-    check_args(("target", targets), ("--owner", owner), ("--db", db), ("--edgar", edgar))
-    since_d, until_d = _day_option(since, "--since"), _day_option(until, "--until")
-    if since_d and until_d and since_d > until_d:
-        fail(f"--since {since} is after --until {until}")
-    if all_filers:
-        if targets or owner:
-            fail("--all syncs every filer: give no ticker, CIK or --owner with it")
-        if since_d is None:
-            fail("--all needs --since DATE (e.g. insider sync --all --since 2020-03-18)")
-    elif forms is not None or refine:
-        fail(f"{'--forms' if forms is not None else '--refine'} goes with --all")
-    if not targets and not owner and not retry_failed and not all_filers:
-        fail("give a ticker or CIK (e.g. insider sync AIV) or --owner CIK")
-    for o in owner or []:
-        if parse_cik(o) is None:
-            fail(f"--owner takes a reporting owner's CIK (digits), not {o!r}")
-    try:
-        from .market import parse_forms
-
-        form_set = parse_forms(forms)
-    except SyncError:
-        fail(f"--forms {forms!r}: give 3, 4 and/or 5 (e.g. --forms 3,4,5)")
-    if not rate > 0:
-        fail("--rate must be above 0")
-    if rate > 10:
-        fail("--rate cannot exceed 10 requests per second (SEC fair-access limit)")
+    since_d, until_d, form_set = _checked_sync_options(
+        targets, owner, db, edgar, rate, retry_failed, all_filers, since, until, forms, refine
+    )
     try:
         client = Edgar(edgar, user_agent_from_env(user_agent), rate)
     except UserAgentMissing as e:
@@ -167,6 +143,48 @@ def sync(
     finally:
         client.close()
     stop()
+    _report_sync(result, quiet, lambda: _discard_if_empty(database, db, fresh))
+
+
+def _checked_sync_options(
+    targets, owner, db, edgar, rate, retry_failed, all_filers, since, until, forms, refine
+):
+    """`insider sync`'s options checked together (one line and exit 1 for anything that
+    cannot work): -> (since, until) as dates and the set of forms --all keeps."""
+    from .cik import parse_cik
+    from .sync import SyncError
+
+    check_args(("target", targets), ("--owner", owner), ("--db", db), ("--edgar", edgar))
+    since_d, until_d = _day_option(since, "--since"), _day_option(until, "--until")
+    if since_d and until_d and since_d > until_d:
+        fail(f"--since {since} is after --until {until}")
+    if all_filers:
+        if targets or owner:
+            fail("--all syncs every filer: give no ticker, CIK or --owner with it")
+        if since_d is None:
+            fail("--all needs --since DATE (e.g. insider sync --all --since 2020-03-18)")
+    elif forms is not None or refine:
+        fail(f"{'--forms' if forms is not None else '--refine'} goes with --all")
+    if not targets and not owner and not retry_failed and not all_filers:
+        fail("give a ticker or CIK (e.g. insider sync AIV) or --owner CIK")
+    for o in owner or []:
+        if parse_cik(o) is None:
+            fail(f"--owner takes a reporting owner's CIK (digits), not {o!r}")
+    try:
+        from .market import parse_forms
+
+        form_set = parse_forms(forms)
+    except SyncError:
+        fail(f"--forms {forms!r}: give 3, 4 and/or 5 (e.g. --forms 3,4,5)")
+    if not rate > 0:
+        fail("--rate must be above 0")
+    if rate > 10:
+        fail("--rate cannot exceed 10 requests per second (SEC fair-access limit)")
+    return since_d, until_d, form_set
+
+
+def _report_sync(result, quiet: bool, discard_if_empty) -> None:
+    """The summary line and every failure of a finished sync; exit 1 if any."""
     # Under --quiet (cron) filings that failed for good earlier are a problem to report
     # too, every run, until --retry-failed stores them: silence would hide them forever.
     bad = result.failed or result.problems or (quiet and result.failed_earlier)
@@ -184,7 +202,7 @@ def sync(
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         err(f"insider: unknown ticker {target!r}: not in EDGAR's company_tickers.json{hint}")
     if result.unknown:
-        _discard_if_empty(database, db, fresh)
+        discard_if_empty()
     missing = getattr(result, "missing_days", [])
     for day, reason in missing:
         err(f"  no daily index for business day {day}: {reason}")
@@ -204,6 +222,8 @@ def _day_option(value: str | None, option: str):
         fail(f"{option} {value!r}: give a date as YYYY-MM-DD")
 
 
+# Long only in its signature: typer declares each option there (3-5 lines each); the help
+# text is the docstring, so the reason is said here.
 @app.command()
 def watch(
     db: DbOpt = Path("insider.db"),

@@ -22,7 +22,10 @@ def _day(text: str | None) -> date | None:
 def cluster_buys(rows: list[dict[str, Any]], owners_of: dict[str, list]) -> list[dict[str, Any]]:
     """Runs of open-market purchases (code P, Table I) in which at least 3 distinct insiders
     bought within 10 calendar days (first to last buy of a window at most 9 days apart).
-    Overlapping windows merge into one cluster. Owners of one joint filing count as one."""
+    Overlapping windows merge into one cluster. Owners of one joint filing count as one.
+
+    Long on purpose: one sliding-window pass whose state (window, distinct owners, joint
+    filings) the steps share."""
     buys = []
     days = []
     for r in rows:

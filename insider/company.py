@@ -68,7 +68,9 @@ def _insiders(
 ) -> list[dict[str, Any]]:
     """One entry per owner: latest roles, filings, open-market buys and sells (Table I
     P and S), net; with dates given, only owners with rows in them. (Two loops over the
-    same people; the second builds the JSON object key by key.)"""
+    same people; the second builds the JSON object key by key.)
+
+    Long on purpose: one pass over the rows collects every per-owner figure at once."""
     people: dict[str, dict[str, Any]] = {}
     for fo in filing_owners:
         cik, name, roles, fdate, acc, oname = fo

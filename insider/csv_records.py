@@ -57,7 +57,10 @@ SHOW_CSV_COLUMNS = (
 
 
 def show_csv_records(report: dict[str, Any], footnotes: bool = True) -> list[dict[str, Any]]:
-    """The show report as flat records, one per row and per summary line shown."""
+    """The show report as flat records, one per row and per summary line shown.
+
+    Long on purpose: one record shape per section of the report, in the report's order (a
+    flat, stable format)."""
     o = report["owner"]
     out: list[dict[str, Any]] = [
         {

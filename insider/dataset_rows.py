@@ -229,6 +229,10 @@ def filings(conn: sqlite3.Connection) -> Filings:
 
 
 def _filings(submissions, sides: dict) -> Iterator[tuple[Filing, str]]:
+    """Data-set rows of one quarter -> (Filing, filing_date) pairs, grouped by accession.
+
+    Long on purpose: the SUBMISSION, REPORTINGOWNER, footnote and table members are joined
+    in one sorted pass (memory stays flat)."""
     where = _Where()
     owners_side = sides["REPORTINGOWNER"]
     notes_side = sides["FOOTNOTES"]

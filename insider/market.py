@@ -115,7 +115,10 @@ def sync_days(
     """Sync every wanted filing listed in the daily indexes of `since`..`until` (default:
     today, Eastern time). `on_stored(accession)` is called after each new filing is
     stored (the watch alerts from it); `stop` (an Event) ends the sync between filings.
-    Raises RateLimited when EDGAR keeps refusing, sync.Interrupted on Ctrl-C."""
+    Raises RateLimited when EDGAR keeps refusing, sync.Interrupted on Ctrl-C.
+
+    Long on purpose: the day loop's bookkeeping (quiet, missing, pending days, resume)
+    shares one result."""
     from .sync import Interrupted
 
     started = time.monotonic()

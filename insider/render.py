@@ -62,6 +62,10 @@ def _avg(v: Any) -> str:
 def render_owner(
     report: dict[str, Any], console: Console, footnotes: bool = True, timeline: bool = True
 ) -> None:
+    """The owner report as text on `console`: header, roles, each issuer's securities,
+    positions, checks and footnotes.
+
+    Long on purpose: the sections in the order they print, each a few lines."""
     report = terminal_data(report)  # filed text never reaches the terminal raw
     owner = report["owner"]
     kind = {
@@ -188,6 +192,10 @@ def _render_security(
 def _render_summaries(
     console: Console, sec: dict[str, Any], notes: Notes | None, timeline: bool
 ) -> None:
+    """The summary lines of one security (sales, purchases, exercises, grants...).
+
+    Long on purpose: one short branch per kind of summary, in the order they print."""
+
     def say(s: str) -> None:
         paragraph(console, s[2:] if s.startswith("  ") else s)
 

@@ -76,6 +76,9 @@ def insiders_grid(traders: list[dict[str, Any]], compact: bool) -> Grid:
 
 
 def render_company(report: dict[str, Any], console: Console, footnotes: bool = True) -> None:
+    """The company report as text: header, insiders, clusters, latest filings, footnotes.
+
+    Long on purpose: the sections in the order they print, each a few lines."""
     report = terminal_data(report)  # filed text never reaches the terminal raw
     iss = report["issuer"]
     paragraph(

@@ -46,7 +46,9 @@ def reparse(db: sqlite_utils.Database, progress: Progress | None = None) -> Repa
 
 
 def rederive_all(c: sqlite3.Connection, progress: Progress | None = None) -> ReparseResult:
-    """The rebuild itself, inside the caller's transaction (reparse, or a migration)."""
+    """The rebuild itself, inside the caller's transaction (reparse, or a migration).
+
+    Long on purpose: the re-derivation steps in their required order, each a few lines."""
     started = time.monotonic()
     result = ReparseResult()
     c.execute("PRAGMA defer_foreign_keys = ON")

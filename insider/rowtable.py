@@ -163,6 +163,9 @@ def _row_cells(
     security: bool,
     owners: bool,
 ) -> list[Text]:
+    """The cells of one transaction row at the chosen layout.
+
+    Long on purpose: one short rule per column, in column order."""
     code = r["code"] or ""
     holding = r["kind"] != "transaction"
     held = not (compact and owners)

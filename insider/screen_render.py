@@ -129,6 +129,9 @@ def text_table(headers: list[str], right: set[str], rows: list[list[str]]) -> li
 
 
 def render_screen(report: dict[str, Any], out: Any) -> None:
+    """A screen's rows as a table on `console`, columns chosen for the width.
+
+    Long on purpose: one short rule per column, in column order."""
     from .codes import short
     from .render import fmt_money, fmt_num
     from .sanitize import terminal_data

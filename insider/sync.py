@@ -91,6 +91,9 @@ def _fetch_all(
     `workers` daemon threads fetch; at most `ahead` filings are fetched ahead of the one
     being stored, so memory stays flat however many filings there are. Daemon threads: a
     Ctrl-C never waits for a request in flight.
+
+    Long on purpose: the worker threads, the ordered hand-back and cancellation share one
+    queue.
     """
     if not refs:
         return
@@ -168,6 +171,9 @@ def sync(
     filing dates). Raises SyncError before any filing request for a bad target (an unknown
     ticker only when no target is known: else it is listed in `result.unknown`),
     RateLimited when EDGAR keeps refusing, Interrupted on Ctrl-C.
+
+    Long on purpose: the pipeline's steps in order (retry list, targets, fetch, store,
+    result).
     """
     started = time.monotonic()
     requests_before = edgar.requests

@@ -79,7 +79,10 @@ def _day(text: str | None):
 
 def plot_png(lines: list[dict[str, Any]], path: str, title: str) -> None:
     """Step chart of shares owned after each row on a date axis: one panel per security,
-    one line per ownership line (named by its nature), trades marked by code."""
+    one line per ownership line (named by its nature), trades marked by code.
+
+    Long on purpose: matplotlib's set-up, one panel per security and the legend in drawing
+    order."""
     try:
         import matplotlib
 

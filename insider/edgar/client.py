@@ -85,6 +85,8 @@ class Edgar:
         caps: dict[str, int] | None = None,
         deadlines: dict[str, float] | None = None,
     ) -> None:
+        """Every knob of the client checked and set (rate, retries, back-off, caps,
+        deadlines, budget); long only because there are that many."""
         self.folder: Path | None = None
         self.base = None
         self.auth: tuple[str, str] | None = None

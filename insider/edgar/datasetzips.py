@@ -115,6 +115,11 @@ def _copy_from_folder(edgar: Edgar, path: str, dest: Path, progress) -> Fetched:
 
 
 def _download_http(edgar, url, dest, etag, last_modified, progress) -> Fetched:
+    """Stream one ZIP to disk, resuming a partial file (Range) and honouring the cap,
+    deadline and conditional-request headers.
+
+    Long on purpose: one request's state machine (resume, redirect, cap, deadline, retry);
+    split, its invariants would be spread over several functions."""
     import requests
 
     part = dest.with_name(dest.name + ".part")

@@ -35,7 +35,10 @@ def get_http(client: Edgar, url: str, kind: str) -> bytes:
     """GET `url` through the limiter: the body.
     Each redirect hop is one more request through the limiter, to the same origin
     and under the base only. A Retry-After over `rate_limit_cap` is waited for the cap
-    only, once, and the user is told; refused again, the sync stops (RateLimited)."""
+    only, once, and the user is told; refused again, the sync stops (RateLimited).
+
+    Long on purpose: one request's state machine (redirects, caps, deadlines, retries, slow-
+    down pauses); split, its invariants would be spread over several functions."""
     import requests
     import urllib3
 
