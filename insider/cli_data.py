@@ -1,8 +1,5 @@
 """Commands on documents and files: `insider parse`, `reparse`, `export`,
-`datasette-metadata`.
-
-Registered on the app by cli.py; option parsing and flag wording live here, the work in
-the modules they call."""
+`datasette-metadata`."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Market-wide commands: `insider screen`, `issuers`, `owners`, `status` and `serve`.
-
-Registered on the app by cli.py; option parsing and flag wording live here, the work in
-the modules they call."""
+"""Market-wide commands: `insider screen`, `issuers`, `owners`, `status` and `serve`."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""`insider show` and `insider company`: the per-owner and per-issuer reports.
-
-Registered on the app by cli.py; option parsing and flag wording live here, the work in
-the modules they call."""
+"""`insider show` and `insider company`: the per-owner and per-issuer reports."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""`insider sync` and `insider watch`: from EDGAR into the database.
-
-Registered on the app by cli.py; option parsing and flag wording live here, the work in
-the modules they call."""
+"""`insider sync` and `insider watch`: from EDGAR into the database."""
 
 from __future__ import annotations
 
