@@ -17,7 +17,16 @@ from itertools import groupby
 from operator import itemgetter
 
 from .datasets import DOCUMENT_TYPES, FIELD_COLUMN, FN_FIELD, ROW_TABLES, DatasetError, _table
-from .models import ROW_FIELDS_D_TXN, Filing, Issuer, ReportingOwner, Row, Signature
+from .models import (
+    DATE_FIELDS,
+    DECIMAL_FIELDS,
+    ROW_FIELDS_D_TXN,
+    Filing,
+    Issuer,
+    ReportingOwner,
+    Row,
+    Signature,
+)
 
 _FN_FIELDS = tuple(FN_FIELD.values())
 
@@ -137,26 +146,9 @@ def _ids(text: str) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------- filings (pass 2)
-_DECIMAL_SLOTS = frozenset(
-    i
-    for i, f in enumerate(ROW_FIELDS_D_TXN)
-    if f
-    in (
-        "shares",
-        "total_value",
-        "price_per_share",
-        "shares_owned_following",
-        "value_owned_following",
-        "conversion_or_exercise_price",
-        "underlying_shares",
-        "underlying_value",
-    )
-)
-_DATE_SLOTS = frozenset(
-    i
-    for i, f in enumerate(ROW_FIELDS_D_TXN)
-    if f in ("transaction_date", "deemed_execution_date", "exercise_date", "expiration_date")
-)
+# The parser's own field rules (models.py): which row fields are exact decimals and dates.
+_DECIMAL_SLOTS = frozenset(i for i, f in enumerate(ROW_FIELDS_D_TXN) if f in DECIMAL_FIELDS)
+_DATE_SLOTS = frozenset(i for i, f in enumerate(ROW_FIELDS_D_TXN) if f in DATE_FIELDS)
 _BOOL_SLOT = ROW_FIELDS_D_TXN.index("equity_swap_involved")
 _NVAL = len(ROW_FIELDS_D_TXN)
 _COLNAMES = tuple(FIELD_COLUMN.values())
