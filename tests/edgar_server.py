@@ -42,6 +42,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from localserver import LocalServer
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
 
@@ -92,7 +94,7 @@ class Fault:
         return True
 
 
-class EdgarServer:
+class EdgarServer(LocalServer):
     def __init__(
         self, files: dict[str, bytes] | Path | str, *, latency: float = 0.0, gzip: bool = False
     ) -> None:
@@ -105,38 +107,15 @@ class EdgarServer:
         self.routes: dict[str, Callable[[str], tuple[int, bytes, str]]] = {}
         self._requests: list[Request] = []
         self._lock = threading.Lock()
-        self._server: http.server.ThreadingHTTPServer | None = None
 
-    # -- life cycle ---------------------------------------------------------------------
-    def start(self) -> EdgarServer:
+    # -- life cycle (localserver.LocalServer) ------------------------------------------
+    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
         owner = self
 
         class Handler(_Handler):
             server_obj = owner
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        # A short poll: stop() (shutdown) waits up to one poll interval, 0.5 s by default.
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> EdgarServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "server not started"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return Handler
 
     # -- faults -------------------------------------------------------------------------
     def add_fault(
@@ -196,14 +175,6 @@ class EdgarServer:
                 lo += 1
             best = max(best, hi - lo + 1)
         return best
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # listen() backlog: dropped SYNs would arrive 1 s late
-
-    def handle_error(self, request, client_address) -> None:
-        pass  # clients killed mid-answer (the kill tests) are expected
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from localserver import LocalServer
+
 Behaviour = Callable[["_Handler", str], None]
 
 
@@ -31,47 +33,21 @@ class Hit:
     headers: dict[str, str]
 
 
-class HostileServer:
+class HostileServer(LocalServer):
     def __init__(self, files: dict[str, bytes], routes: dict[str, Behaviour] | None = None):
         self.files = files
         self.routes = dict(routes or {})
         self.hits: list[Hit] = []
         self.sent: dict[str, int] = {}
         self.lock = threading.Lock()
-        self._server: http.server.ThreadingHTTPServer | None = None
 
-    def start(self) -> HostileServer:
+    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
         owner = self
 
         class H(_Handler):
             srv = owner
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self._server.daemon_threads = True
-        self._server.handle_error = lambda *a: None  # clients that hang up are expected
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> HostileServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None
-        return self._server.server_address[1]
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return H
 
     def count(self, glob: str = "*") -> int:
         with self.lock:
