@@ -110,7 +110,12 @@ def write_quarter(
             store.child_rows(acc, filing, children)
             rows = children.rows
             for i, row_flags in enumerate(flags.filing_flags(filing, filing_date), start):
-                rows[i] += row_flags
+                r = rows[i]
+                # is_latest guessed 1 for a row stating an amount owned after (the common
+                # case: one row per position in a quarter); refresh_latest then ranks the
+                # positions and rewrites only the rows it finds wrong.
+                rows[i] = (*r, *row_flags, 1 if r[_SHARES_AFTER] is not None
+                           or r[_VALUE_AFTER] is not None else None)  # fmt: skip
             batch.append(filing)
             accs.append(acc)
             if len(batch) >= BATCH:
@@ -155,6 +160,7 @@ class _Seen:
 
 
 _ISSUER = store.FILING_COLUMNS.index("issuer_cik")
+_SHARES_AFTER, _VALUE_AFTER = store.ROW_OWNED_AFTER
 _OWNER_CIKS = store.FILING_COLUMNS.index("owner_ciks")
 
 
@@ -227,9 +233,7 @@ def _derive(
     the rows: flags.filing_flags, the rule of flags.refresh.)"""
     changed = refresh_positions(c, sorted(old_scopes | seen.scopes, key=str))
     positions = seen.positions | changed | old_positions
-    issuers, owners = sorted(seen.issuers), sorted(seen.owners)
-    for i in range(0, max(len(issuers), len(owners)), 500):
-        store.latest_names(c, issuers[i : i + 500], owners[i : i + 500])
+    store.latest_names_of_source(c, tag, sorted(seen.issuers), sorted(seen.owners))
     # Amendment groups: only those holding an amendment can link anything.
     keys = {
         (cik, period, amend.base_form(form))

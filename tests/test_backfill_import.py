@@ -374,11 +374,17 @@ def _derived(db) -> list[tuple]:
     )
 
 
-@pytest.mark.parametrize("source", ["handmade", "generated"])
+def _names(db) -> list[tuple]:
+    return q(db, "SELECT 'i', cik, name, ticker FROM issuers UNION ALL "
+             "SELECT 'o', cik, name, NULL FROM owners ORDER BY 1, 2")  # fmt: skip
+
+
+@pytest.mark.parametrize("source", ["handmade", "generated", "generated, later quarter first"])
 def test_bulk_derivations_equal_the_per_filing_rules(tmp_path, source):
-    """The bulk path writes flags with the rows and ranks is_latest once per quarter:
-    recomputing both afterwards by the per-filing rules (flags.refresh and
-    positions.refresh_latest over every position) changes nothing."""
+    """The bulk path writes flags with the rows, ranks is_latest once per quarter and
+    names owners from the quarter when nothing else of theirs is later: recomputing all
+    of it afterwards by the per-filing rules (flags.refresh, positions.refresh_latest and
+    store.latest_names over everything) changes nothing, whatever the import order."""
     import sys
 
     from conftest import ROOT
@@ -394,14 +400,40 @@ def test_bulk_derivations_equal_the_per_filing_rules(tmp_path, source):
         zips = [tmp_path / "2024q1_form345.zip", tmp_path / "2024q2_form345.zip"]
         for seed, z in enumerate(zips, 3):
             write_quarter_zip(z, z.name[:6], submissions=400, seed=seed)
+        _rename_owners(zips[1])  # names change in the later quarter: the later one wins
+        if "first" in source:
+            zips.reverse()
     db = store.connect(tmp_path / "insider.db")
     for z in zips:
         import_zip(db, z)
-    before = _derived(db)
+    before, names = _derived(db), _names(db)
     assert any(r[2] == 1 for r in before) and any(r[5] == 1 for r in before)
     assert any(r[8] == 1 for r in before)
     accs = [r[0] for r in q(db, "SELECT accession FROM filings")]
     with db.conn:
         flags.refresh(db.conn, accs)
         positions.refresh_latest(db.conn, None)
+        store.latest_names(db.conn, None, None)
     assert _derived(db) == before
+    assert _names(db) == names
+    if source != "handmade":  # owners filing in 2024q2 have their 2024q2 name
+        renamed = q(db, "SELECT count(*) FROM owners WHERE name LIKE '% JUNIOR'")[0][0]
+        in_q2 = q(
+            db,
+            "SELECT count(DISTINCT owner_cik) FROM filing_owners fo JOIN filings f "
+            "ON f.accession = fo.accession WHERE f.source = 'dataset:2024q2'",
+        )[0][0]
+        assert renamed == in_q2 > 0
+
+
+def _rename_owners(z) -> None:
+    """Every owner name in the ZIP's REPORTINGOWNER.tsv ends in JUNIOR instead of J."""
+    import zipfile
+
+    with zipfile.ZipFile(z) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    name = next(n for n in members if n.upper().endswith("REPORTINGOWNER.TSV"))
+    members[name] = members[name].replace(b" J\t", b" JUNIOR\t")
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in members.items():
+            zf.writestr(n, data)
