@@ -21,6 +21,7 @@ arrived in: the store recomputes a scope's keys after each write (positions.refr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
@@ -31,6 +32,7 @@ from .amounts import to_sql
 Line = tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=8192)  # a few hundred titles and natures cover most rows
 def text_key(text: str | None) -> str:
     """How titles and natures compare: "Class A common  stock" and "Class A Common Stock"
     are one."""
