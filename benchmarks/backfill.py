@@ -94,6 +94,12 @@ def main() -> None:
     ap.add_argument("--submissions", type=int, default=68_000)
     ap.add_argument("--keep", help="folder to keep the ZIPs and databases in")
     ap.add_argument("--years", type=float, default=None, help="history to estimate")
+    ap.add_argument(
+        "--quarters",
+        type=int,
+        default=2,
+        help="quarters imported one after the other into the same database (growth)",
+    )
     args = ap.parse_args()
     from benchmarks.datasetgen import write_quarter_zip
 
@@ -133,18 +139,64 @@ def main() -> None:
     print(line("insider", one, size1, total_rows))
     print(line("insider+1", two, size2 - size1, total_rows))
     print(f"\nstored: {one['filings']:,} filings, {one['rows']:,} Table I/II rows per quarter")
-    # Whole history: 2006q1 to 2026q3 = 83 quarters. The SEC's sizes (docs/market.md):
-    # 2024q1 67,700 submissions, 2024q3 36,075; 150,000-350,000 filings a year. Assume
-    # 250,000 a year (the middle), i.e. about 62,500 a quarter.
+    # Growth: more quarters into the same database, each its own process.
+    steps = [(args.submissions, one, size1), (args.submissions, two, size2)]
+    for k in range(3, args.quarters + 1):
+        y, qn = 2024 + (k - 1) // 4, (k - 1) % 4 + 1
+        zk = work / f"{y}q{qn}_form345.zip"
+        write_quarter_zip(zk, f"{y}q{qn}", args.submissions, seed=k)
+        rk = _run(INSIDER, str(zk), str(ins_db), f"{y}q{qn}")
+        steps.append((args.submissions, rk, ins_db.stat().st_size))
+        zk.unlink()
+        print(line(f"insider+{k - 1}", rk, steps[-1][2] - steps[-2][2], total_rows))
+    estimate(args, steps, total_rows)
+
+
+def _fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
+    """Least squares y = a + b x."""
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx if sxx else 0.0
+    return my - b * mx, b
+
+
+def estimate(args, steps: list[tuple[int, dict, int]], rows_per_quarter: int) -> None:
+    """The whole history (2006q1 to 2026q3, 83 quarters) from the measured cost per
+    submission and how it grows with the submissions already stored: a straight line
+    fitted over the quarters after the first (the first goes into empty indexes), slope
+    at least 0. With a cost linear in what is stored, N submissions cost a*N + b*N^2/2
+    whatever the order and sizes of the quarters (bigger quarters later change nothing).
+
+    Sizes: the SEC's figures are 150,000-350,000 filings a year (2024q1 67,700 submissions,
+    2024q3 36,075): 250,000 a year on average, 62,500 a quarter, N = 5.2 million."""
     quarters = 83 if args.years is None else int(args.years * 4)
-    per_quarter = 62_500
-    scale = per_quarter / args.submissions
-    secs = two["seconds"] * scale * quarters
-    size = (size2 - size1) * scale * quarters
+    total = 62_500 * quarters
+    stored, xs, walls, cpus = 0, [], [], []
+    for subs, r, _ in steps:
+        xs.append(stored)
+        walls.append(r["seconds"] / subs)
+        cpus.append(r["cpu"] / subs)
+        stored += subs
+    later = slice(1, None) if len(steps) > 2 else slice(0, None)
+    out = []
+    for what, ys in (("wall", walls), ("CPU", cpus)):
+        a, b = _fit(xs[later], ys[later])
+        b = max(b, 0.0)
+        minutes = (a * total + b * total * total / 2) / 60
+        print(
+            f"{what} per submission: {a * 1e6:.0f} us, growing {b * 1e12:.0f} us per "
+            f"million stored -> whole history {minutes:.0f} min"
+        )
+        out.append(f"{minutes:.0f} min ({what})")
+    db_size = steps[-1][2] - steps[0][2]
+    per_sub = db_size / (args.submissions * (len(steps) - 1))
     print(
-        f"whole history estimate: {quarters} quarters x {per_quarter:,} submissions "
-        f"= {secs / 60:.0f} min (at the second quarter's rate), database "
-        f"{size / 1e9:.1f} GB, plus the downloads (~1 GB at EDGAR's pace)"
+        f"whole history estimate: {quarters} quarters, {total:,} submissions: "
+        + ", ".join(out)
+        + f"; database about {per_sub * total / 1e9:.1f} GB "
+        f"({db_size / (rows_per_quarter * (len(steps) - 1)):.0f} bytes per input row); "
+        "plus the downloads (~1 GB at one request per quarter)"
     )
 
 
