@@ -69,15 +69,9 @@ _SCOPE_ROWS = (
 
 def _scope_rows(c: sqlite3.Connection, scope: Scope) -> list[tuple]:
     issuer, owners = scope
-    if not owners:
-        return c.execute(
-            _SCOPE_ROWS + "WHERE f.issuer_cik IS ? AND f.owner_ciks IS NULL", (issuer,)
-        ).fetchall()
-    # Through the first owner's filings (filing_owners_owner index), not the issuer's.
+    # Through the filings_scope index (schema.SHAPE_TABLES): the scope's own filings.
     return c.execute(
-        _SCOPE_ROWS + "JOIN filing_owners fo ON fo.accession = f.accession "
-        "WHERE fo.owner_cik = ? AND fo.position = 0 AND f.issuer_cik IS ? AND f.owner_ciks = ?",
-        (owners.split("; ")[0], issuer, owners),
+        _SCOPE_ROWS + "WHERE f.issuer_cik IS ? AND f.owner_ciks IS ?", (issuer, owners or None)
     ).fetchall()
 
 
