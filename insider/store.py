@@ -380,46 +380,6 @@ def latest_names(
             c.execute(sql + f" WHERE cik IN ({','.join('?' * len(keys))})", keys)
 
 
-# Each owner's latest named filing among one source's filings (the rule's order).
-_SOURCE_OWNER_NAMES = """
-SELECT fo.owner_cik, fo.name FROM filings f JOIN filing_owners fo ON fo.accession = f.accession
-WHERE f.source = ? AND fo.name IS NOT NULL
-ORDER BY fo.owner_cik, f.filing_date DESC, f.accession DESC
-"""
-# Owners with a filing of another source on or after a date (CROSS JOIN: through the
-# filings' date index, never a scan of every owner's filings).
-_OWNERS_LATER_ELSEWHERE = """
-SELECT DISTINCT fo.owner_cik FROM filings f CROSS JOIN filing_owners fo
-ON fo.accession = f.accession WHERE f.filing_date >= ? AND f.source IS NOT ?
-"""
-
-
-def latest_names_of_source(
-    c: sqlite3.Connection, source: str, issuer_ciks: list[str], owner_ciks: list[str]
-) -> None:
-    """latest_names for the issuers and owners of one source's filings just written (a
-    data-set quarter), same result, without reading each owner's whole history (which
-    made the rule's per-owner query grow with the database, ~4 s a quarter after six).
-    An owner none of whose other filings is on or after the source's first filing date
-    takes the name of its latest named filing in the source; the others (few when
-    quarters go in in date order) get the rule itself. Issuers get the rule itself: their
-    index (filings_issuer_date) finds the latest filing at once."""
-    for i in range(0, len(issuer_ciks), 500):
-        latest_names(c, issuer_ciks[i : i + 500], [])
-    (first,) = c.execute("SELECT min(filing_date) FROM filings WHERE source = ?", (source,))
-    later = {r[0] for r in c.execute(_OWNERS_LATER_ELSEWHERE, (first[0], source))}
-    names: dict[str, str] = {}
-    for cik, name in c.execute(_SOURCE_OWNER_NAMES, (source,)):
-        names.setdefault(cik, name)
-    full = [o for o in owner_ciks if o in later or o not in names]
-    for i in range(0, len(full), 500):
-        latest_names(c, [], full[i : i + 500])
-    c.executemany(
-        "UPDATE owners SET name = ? WHERE cik = ? AND name IS NOT ?",
-        ((names[o], o, names[o]) for o in owner_ciks if o not in later and o in names),
-    )
-
-
 # The sync's bookkeeping lives in sync_state.py; these names stay importable from here.
 from .sync_state import (  # noqa: E402,F401
     cached_ticker,
