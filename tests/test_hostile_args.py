@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MIRROR
+from storehelp import copy_db
 
 BIN = Path(sys.executable).parent / "insider"
 LATIN1 = b"caf\xe9"  # 'café' in Latin-1: not UTF-8
@@ -132,7 +133,7 @@ def _no_dac_override() -> None:
 def test_a_database_in_a_read_only_folder_is_read_and_not_written(tmp_path: Path, aiv_db: Path):
     folder = tmp_path / "ro"
     folder.mkdir()
-    shutil.copy(aiv_db, folder / "insider.db")
+    copy_db(aiv_db, folder / "insider.db")
     folder.chmod(0o555)
     try:
         db = str(folder / "insider.db")

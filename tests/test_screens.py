@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from markethelp import market_db
+from storehelp import copy_db
 from test_cli_skeleton import run
 
 from insider import screen_sql, screens
@@ -174,14 +175,13 @@ def test_canned_queries_run_with_parameters(mdb: Path):
 def test_filed_text_is_escaped(mdb: Path, tmp_path: Path):
     """A title with an escape sequence and a name starting with '=' reach neither the
     terminal nor a spreadsheet as written."""
-    import shutil
 
     from markethelp import ACME, _buy, _file, _owner
 
     from insider.store import connect
 
     path = tmp_path / "h.db"
-    shutil.copy(mdb, path)
+    copy_db(mdb, path)
     db = connect(path)
     evil = _owner("0000003001", '=HYPERLINK("x")', "CEO\x1b[31m")
     _file(db, "0000003001-22-000001", ACME, [evil], _buy("2022-01-03", "1", "1", "1"),
@@ -326,10 +326,9 @@ def test_filing_url_is_one_rule_in_python_and_sql(cik, acc):
 def test_data_set_rows_are_marked(mdb: Path, tmp_path: Path):
     """A filing stored from the SEC's quarterly data set (filings.source, issue 10) says so in
     every output of the screens, and status counts it apart."""
-    import shutil
 
     path = tmp_path / "ds.db"
-    shutil.copy(mdb, path)
+    copy_db(mdb, path)
     con = sqlite3.connect(path)
     con.execute("UPDATE filings SET source = 'dataset:2021q2' WHERE accession = ?",
                 ("0000002003-21-000001",))  # fmt: skip

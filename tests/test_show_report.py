@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from storehelp import mirror_db
+from storehelp import copy_db, mirror_db
 from test_cli_skeleton import run_in_process as run
 
 HERZOG_ACC = "0009999901-07-000001"
@@ -326,14 +326,13 @@ def test_amendment_gift_lines(corpus_db: Path):
 def test_superseded_filing_rows_are_not_read(corpus_db: Path, tmp_path: Path):
     """An original replaced by its 4/A must not count twice (amendments are the trap): the
     hand-made LRCX original, linked to the real 4/A by the store itself."""
-    import shutil
 
     from storehelp import LRCX_ORIG_META, save
 
     from insider.store import connect
 
     db_path = tmp_path / "amend.db"
-    shutil.copy(corpus_db, db_path)
+    copy_db(corpus_db, db_path)
     db = connect(db_path)
     save(db, LRCX_ORIG_META)
     db.conn.close()
@@ -525,12 +524,11 @@ def _add_buy(db, acc: str, owner: tuple[str, str], day: str, shares: int, late: 
 
 
 def test_company_cluster_buys_and_late(corpus_db: Path, tmp_path: Path):
-    import shutil
 
     from insider.store import connect
 
     path = tmp_path / "c.db"
-    shutil.copy(corpus_db, path)
+    copy_db(corpus_db, path)
     db = connect(path)
     _add_buy(db, "0000000001-20-000001", ("0000000001", "ALPHA ANN"), "2020-03-02", 100, 0)
     _add_buy(db, "0000000002-20-000001", ("0000000002", "BETA BOB"), "2020-03-05", 200, 1)
