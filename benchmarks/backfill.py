@@ -179,6 +179,8 @@ def estimate(args, steps: list[tuple[int, dict, int]], rows_per_quarter: int) ->
         cpus.append(r["cpu"] / subs)
         stored += subs
     later = slice(1, None) if len(steps) > 2 else slice(0, None)
+    if len(steps) < 4:
+        print("(growth fitted on fewer than 3 later quarters: run --quarters 6 for it)")
     out = []
     for what, ys in (("wall", walls), ("CPU", cpus)):
         a, b = _fit(xs[later], ys[later])
