@@ -16,7 +16,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from . import schema
+from . import schema, summaries
 from .errors import StoreError
 
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds; INSIDER_BUSY_TIMEOUT overrides
@@ -178,13 +178,19 @@ def _hash(parts) -> str:
 
 def shape() -> dict[str, str]:
     """A hash of each part ensure_db_shape owns: tables that are no migrated data, the
-    code table, the views, the full-text indexes."""
+    code table, the views, the full-text indexes, the summary tables (summaries.py)."""
     return {
         "tables": _hash(schema.SHAPE_TABLES),
         "codes": _hash(f"{c}\x1f{m}" for c, m in sorted(schema.CODES.items())),
         "views": _hash(f"{name}\x1f{sql}" for name, sql in schema.VIEWS.items()),
         "fts": _hash(schema.FTS),
+        "summaries": _hash(summaries.SUMMARIES),
     }
+
+
+def part_is_current(conn: sqlite3.Connection, part: str) -> bool:
+    """Whether the file's part of the shape (see `shape`) is this insider's definition."""
+    return _stored_shape(conn).get(part) == shape()[part]
 
 
 def _stored_shape(conn: sqlite3.Connection) -> dict[str, str]:
@@ -240,6 +246,7 @@ def _recreate_shape(conn: sqlite3.Connection, stored: dict[str, str]) -> None:
         "codes": lambda: schema.load_codes(conn),
         "views": lambda: schema.create_views(conn),
         "fts": lambda: schema.recreate_fts(conn),
+        "summaries": lambda: summaries.recreate(conn),
     }
     for part, step in steps.items():
         if stored.get(part) != wanted[part]:

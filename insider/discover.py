@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import market_queries as mq
+from . import summaries
 
 ISSUER_COLUMNS = ("cik", "ticker", "name", "filings", "first_filing", "last_filing")
 OWNER_COLUMNS = ("cik", "name", "filings", "issuers", "last_filing")
@@ -58,7 +59,7 @@ def status(db: Any, path: Path) -> dict[str, Any]:
     tables = mq.table_names(db)
     by = [
         {"source": s, "form": f, "filings": n, "first_filing": a, "last_filing": b}
-        for s, f, n, a, b in mq.filings_by_source_form(db)
+        for s, f, n, a, b in mq.filings_by_source_form(db, summaries.current(db))
     ]
     facts = mq.status_facts(db)
     out: dict[str, Any] = {
@@ -109,6 +110,8 @@ _KNOWN = {
     "dataset_quarters",
     "watch_state",
     "insider_shape",
+    "filing_counts",
+    "buy_days",
     "sqlite_stat1",
     "sqlite_stat4",
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import schema
+from . import schema, summaries
 
 _ACC = "EDGAR accession number of the filing, e.g. 0000320193-19-000090."
 _FLAG = "1 yes, 0 no, empty when the filing leaves it out."
@@ -289,7 +289,7 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "codes, views, fts). When this insider's definition of a part differs, opening the "
         "file for writing recreates that part (views, transaction_codes, the full-text "
         "indexes), so a changed view never leaves an older database stale.",
-        part="tables, codes, views or fts. Primary key.",
+        part="tables, codes, views, fts or summaries. Primary key.",
         hash="Hash of that part's definition.",
     ),
     "watch_state": _table(
@@ -409,3 +409,7 @@ INTERNAL_SUFFIXES = ("_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_f
 
 def is_internal(name: str) -> bool:
     return name.startswith("sqlite_") or name.endswith(INTERNAL_SUFFIXES)
+
+
+# The summary tables describe themselves beside their triggers (summaries.py).
+OBJECTS.update({name: _table(desc, **cols) for name, (desc, cols) in summaries.DOCS.items()})

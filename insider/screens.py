@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import market_queries as mq
-from . import roles
+from . import roles, summaries
 from .amounts import dec, dsum, tidy
 from .clusters import cluster_buys
 from .errors import ReportError
@@ -279,14 +279,18 @@ def _plan_share(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def _clusters(db: Any, q: ScreenQuery) -> list[dict[str, Any]]:
     by_issuer: dict[str, list[tuple]] = defaultdict(list)
     keep = role_filter(SCREENS["cluster-buys"], q)
-    for t in mq.open_market_buys(db, q.since, q.until, q.issuers):
+    if summaries.current(db):
+        buys = _candidate_buys(db, q)
+    else:  # a file whose summaries are not this insider's: every purchase row
+        buys = mq.open_market_buys(db, q.since, q.until, q.issuers)
+    for t in buys:
         if keep(t[8]):
             by_issuer[t[3]].append(t)
     found: list[dict[str, Any]] = []
     for issuer_cik, ts in by_issuer.items():
         # Three buyers need three different owner lists within 10 days at least (joining
         # co-filers only lowers the count): most issuers stop here, without a query.
-        if not _may_cluster(ts):
+        if not _may_cluster([(t[2], t[4]) for t in ts]):
             continue
         rows = [
             {
@@ -313,18 +317,37 @@ def _clusters(db: Any, q: ScreenQuery) -> list[dict[str, Any]]:
     return found
 
 
-def _may_cluster(ts: list[tuple]) -> bool:
-    """Whether some 10-day window holds 3 different owner lists (a two-pointer pass with a
-    count per owner list: linear in the buys)."""
+def _candidate_buys(db: Any, q: ScreenQuery) -> list[tuple]:
+    """The purchase rows (as mq.open_market_buys gives them) of the issuers whose buy days
+    (summaries.buy_days: one entry per filing and date) can hold a cluster; the rows of
+    every other issuer are never read. The check runs on all buys, before --role: a
+    superset, so no cluster is missed."""
+    days: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for issuer, day, owners, acc in mq.buy_days(db, q.since, q.until, q.issuers):
+        days[issuer].append((day, owners, acc))
+    accs = sorted(
+        {
+            acc
+            for ds in days.values()
+            if _may_cluster([(d, o) for d, o, _ in ds])
+            for _, _, acc in ds
+        }
+    )
+    return mq.open_market_buys_in(db, accs, q.since, q.until) if accs else []
+
+
+def _may_cluster(buys: list[tuple[str | None, str | None]]) -> bool:
+    """Whether some 10-day window of (trade date, owner list) pairs holds 3 different
+    owner lists (a two-pointer pass with a count per owner list: linear in the buys)."""
     from .clusters import CLUSTER_DAYS, CLUSTER_MIN_INSIDERS
 
-    if len({t[4] for t in ts}) < CLUSTER_MIN_INSIDERS:
+    if len({owners for _, owners in buys}) < CLUSTER_MIN_INSIDERS:
         return False
     days = []
-    for t in ts:
+    for day_text, owners in buys:
         try:
-            days.append((date.fromisoformat(t[2]).toordinal(), t[4]))
-        except (TypeError, ValueError):
+            days.append((date.fromisoformat(day_text or "").toordinal(), owners))
+        except ValueError:
             continue
     days.sort()
     count: dict[str, int] = defaultdict(int)

@@ -1,0 +1,122 @@
+"""Summary tables kept by triggers (insider/summaries.py): after every kind of write they
+hold exactly what the tables say, and the readers answer the same with and without them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from datasethelp import AMEND_ACC, HANDMADE_Q, JOINT_ACC, make_zip
+from markethelp import market_db
+
+from insider import screens, store
+from insider.backfill import import_zip
+from insider.discover import status
+from insider.reparse import reparse
+
+# What the summaries must hold, from the documented views and the filings table.
+_BUYS = (
+    "SELECT accession, transaction_date, coalesce(issuer_cik, ''), coalesce(owner_cik, ''), "
+    "count(*) FROM screen_purchases WHERE transaction_date IS NOT NULL "
+    "GROUP BY accession, transaction_date ORDER BY 1, 2"
+)
+_COUNTS = "SELECT source, form, count(*) FROM filings GROUP BY source, form ORDER BY 1, 2"
+
+
+def _check(conn) -> None:
+    got = conn.execute(
+        "SELECT accession, transaction_date, issuer_cik, owner_ciks, rows FROM buy_days "
+        "ORDER BY 1, 2"
+    ).fetchall()
+    assert got == conn.execute(_BUYS).fetchall()
+    got = conn.execute("SELECT source, form, filings FROM filing_counts ORDER BY 1, 2").fetchall()
+    assert got == conn.execute(_COUNTS).fetchall()
+
+
+@pytest.fixture
+def mdb(tmp_path: Path):
+    db = market_db(tmp_path / "insider.db")
+    yield db
+    db.conn.close()
+
+
+def test_market_writes_keep_the_summaries(mdb):
+    c = mdb.conn
+    _check(c)
+    # What a person reads off tests/markethelp.py: 8 filings with purchases (BETA BOB's
+    # original is restated by its 4/A, so it drops out), one buy day each.
+    assert c.execute("SELECT count(*), sum(rows) FROM buy_days").fetchone() == (8, 8)
+    assert (
+        c.execute("SELECT rows FROM buy_days WHERE accession = '0000001002-20-000001'").fetchall()
+        == []
+    )
+    # A user's own sqlite3 session: a code corrected, a row deleted, a filing removed, the
+    # owners of a filing rewritten.
+    c.execute("UPDATE ownership_rows SET code = 'S' WHERE accession = '0000002003-21-000001'")
+    _check(c)
+    c.execute("UPDATE ownership_rows SET code = 'P' WHERE accession = '0000002003-21-000001'")
+    c.execute("DELETE FROM ownership_rows WHERE accession = '0000002002-21-000001'")
+    _check(c)
+    c.execute("DELETE FROM filings WHERE accession = '0000001004-20-000001'")
+    _check(c)
+    c.execute("UPDATE filings SET owner_ciks = 'X' WHERE accession = '0000001001-20-000001'")
+    _check(c)
+    c.execute(
+        "UPDATE filings SET form = '5', source = 'y' WHERE accession = '0000001001-20-000001'"
+    )
+    _check(c)
+    c.commit()
+
+
+def test_reparse_and_amendment_order_keep_the_summaries(mdb):
+    reparse(mdb)  # every derived row deleted and written again from the stored XML
+    _check(mdb.conn)
+
+
+def test_bulk_import_and_its_replacement_keep_the_summaries(tmp_path: Path):
+    z = make_zip(HANDMADE_Q, tmp_path / "2007q2_form345.zip")
+    db = store.connect(tmp_path / "insider.db")
+    import_zip(db, z)
+    _check(db.conn)
+    # The joint Form 4's purchase is restated by its 4/A: only the 4/A's is counted.
+    accs = [r[0] for r in db.conn.execute("SELECT accession FROM buy_days")]
+    assert accs == [AMEND_ACC] and JOINT_ACC != AMEND_ACC
+    import_zip(db, z)  # the same quarter again: the earlier import is replaced
+    _check(db.conn)
+    db.conn.close()
+
+
+def test_readers_answer_the_same_without_the_summaries(mdb, tmp_path: Path):
+    c = mdb.conn
+    q = screens.ScreenQuery(since="2020-01-01")
+    with_summaries = screens.run_screen(c, "cluster-buys", q)
+    st = status(c, tmp_path / "insider.db")
+    del st["size_bytes"]  # the WAL grows below
+    assert [(x["issuer_ticker"], x["first_date"], x["last_date"]) for x in
+            with_summaries["clusters"]] == [
+        ("BCO", "2021-06-01", "2021-06-03"),
+        ("ACME", "2020-03-02", "2020-03-09"),
+    ]  # fmt: skip
+    c.execute("DELETE FROM insider_shape WHERE part = 'summaries'")  # as an older file
+    c.commit()
+    assert screens.run_screen(c, "cluster-buys", q) == with_summaries
+    assert {k: v for k, v in status(c, tmp_path / "x.db").items() if k != "size_bytes"} == {
+        **st,
+        "database": str(tmp_path / "x.db"),
+    }
+
+
+def test_an_older_file_gets_them_filled_on_open(tmp_path: Path):
+    path = tmp_path / "insider.db"
+    market_db(path).conn.close()
+    c = sqlite3.connect(path)
+    c.execute("DROP TABLE buy_days")
+    c.execute("DROP TABLE filing_counts")
+    c.execute("DELETE FROM insider_shape WHERE part = 'summaries'")
+    c.commit()
+    c.close()
+    db = store.connect(path)  # a writable open brings the shape forward
+    _check(db.conn)
+    assert db.conn.execute("SELECT count(*) FROM buy_days").fetchone() == (8,)
+    db.conn.close()
