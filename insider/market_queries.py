@@ -184,15 +184,17 @@ def open_market_buys(
 def open_market_buys_in(
     db: Any, accessions: Sequence[str], since: str | None, until: str | None
 ) -> list[tuple]:
-    """`open_market_buys` of these filings only (by the ownership_rows primary key)."""
+    """`open_market_buys` of these filings only, by the ownership_rows primary key: the
+    rows of screen_purchases (screen_trades, Table I, code P), with the unary + keeping
+    SQLite off ownership_rows_code, which would walk every purchase in the dates."""
     out: list[tuple] = []
     for i in range(0, len(accessions), 500):
         chunk = list(accessions[i : i + 500])
         out += db.execute(
             "SELECT accession, row_num, transaction_date, issuer_cik, owner_cik, shares, "
-            f"price_per_share, value, owner_roles FROM ({view_sql('screen_purchases')}) "
-            f"WHERE accession IN ({', '.join('?' * len(chunk))}) "
-            "AND transaction_date >= ? AND transaction_date <= ?",
+            f"price_per_share, value, owner_roles FROM ({view_sql('screen_trades')}) "
+            f"WHERE accession IN ({', '.join('?' * len(chunk))}) AND form_table = 'I' "
+            "AND +code = 'P' AND +transaction_date >= ? AND +transaction_date <= ?",
             [*chunk, since or "0000", until or "9999"],
         ).fetchall()
     return out
