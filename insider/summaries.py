@@ -34,6 +34,15 @@ def _buy(row: str) -> str:
     return _BUY.format(r=row)
 
 
+def _buy_of_filing(row: str) -> str:
+    # The rule over one filing's rows: the unary + keeps SQLite on the primary key
+    # (accession) instead of ownership_rows_code, which would walk every purchase in the
+    # file on each filing stored (measured: 80 ms a filing at 1 M rows, growing with them).
+    return _buy(row).replace(f"{row}.code", f"+{row}.code").replace(
+        f"{row}.transaction_date IS", f"+{row}.transaction_date IS"
+    )
+
+
 # Adding one buy row: the filing's issuer and owners come from filings (inserted before its
 # rows by every writer; the filings insert trigger below covers the other order).
 _ADD_BUY = """INSERT INTO buy_days(accession, transaction_date, issuer_cik, owner_ciks, rows)
@@ -128,7 +137,7 @@ END""",
     INSERT INTO buy_days(accession, transaction_date, issuer_cik, owner_ciks, rows)
     SELECT r.accession, r.transaction_date, coalesce(NEW.issuer_cik, ''),
            coalesce(NEW.owner_ciks, ''), count(*)
-    FROM ownership_rows r WHERE r.accession = NEW.accession AND {_buy("r")}
+    FROM ownership_rows r WHERE r.accession = NEW.accession AND {_buy_of_filing("r")}
     GROUP BY r.transaction_date
     ON CONFLICT(accession, transaction_date) DO UPDATE SET rows = excluded.rows;
 END""",

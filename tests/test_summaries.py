@@ -120,3 +120,18 @@ def test_an_older_file_gets_them_filled_on_open(tmp_path: Path):
     _check(db.conn)
     assert db.conn.execute("SELECT count(*) FROM buy_days").fetchone() == (8,)
     db.conn.close()
+
+
+def test_storing_a_filing_reads_only_its_own_rows(mdb):
+    """The filings insert trigger looks up the filing's rows by the primary key, never by
+    ownership_rows_code (which would read every purchase in the file per filing)."""
+    from insider.summaries import SUMMARIES
+
+    (trigger,) = [s for s in SUMMARIES if "TRIGGER buy_days_filing_ai" in s]
+    select = trigger[trigger.index("SELECT") : trigger.index("ON CONFLICT")]
+    for new in ("NEW.issuer_cik", "NEW.owner_ciks", "NEW.accession"):
+        select = select.replace(new, "?")
+    plan = " / ".join(
+        r[3] for r in mdb.conn.execute("EXPLAIN QUERY PLAN " + select, ("a", "b", "x"))
+    )
+    assert "sqlite_autoindex_ownership_rows_1 (accession=?)" in plan, plan
