@@ -254,17 +254,22 @@ def seed_clusters(path: Path, every: int = 10) -> None:
     from insider.store import FilingMeta, connect, save_filing
 
     db = connect(path)
-    if db.execute(
-        "SELECT 1 FROM filings WHERE accession GLOB ? LIMIT 1", (SEED_PREFIX + "*",)
-    ).fetchone():
-        db.conn.close()
-        return
+    # Resumable: filings are numbered in a fixed order and each is stored in its own
+    # transaction, so an interrupted seeding goes on after the last one stored.
+    done = db.execute(
+        "SELECT count(*) FROM filings WHERE accession GLOB ?", (SEED_PREFIX + "*",)
+    ).fetchone()[0]
     db.execute("PRAGMA synchronous = OFF")  # as build: a benchmark file, rebuilt if lost
     start = time.monotonic()
-    issuers = db.execute("SELECT cik, name, ticker FROM issuers ORDER BY cik").fetchall()
+    issuers = db.execute(
+        "SELECT cik, name, ticker FROM issuers WHERE cik NOT GLOB '7*' ORDER BY cik"
+    ).fetchall()
     n = 0
     for i, (cik, name, ticker) in enumerate(issuers[::every]):
         for k, day in enumerate(("2021-03-01", "2021-03-03", "2021-03-05")):
+            n += 1
+            if n <= done:
+                continue
             owner = ReportingOwner(
                 f"{7_000_000_000 + i * 3 + k:010d}", f"SEED BUYER {i} {k}", is_director=True
             )
@@ -286,12 +291,14 @@ def seed_clusters(path: Path, every: int = 10) -> None:
                 "4", "X0508", day, None, None, False, None, None, None, None,
                 Issuer(cik, name, ticker), (owner,), (row,), (), (), (), {}, (),
             )  # fmt: skip
-            n += 1
             meta = FilingMeta(f"{SEED_PREFIX}{n:06d}", day, f"{day}T21:00:00.000Z", None)
             save_filing(db, filing, meta, b"<ownershipDocument><!-- seed --></ownershipDocument>")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
-    print(f"seeded {n} cluster filings in {path.name} in {time.monotonic() - start:.0f} s")
+    if n > done:
+        print(
+            f"seeded {n - done} cluster filings in {path.name} in {time.monotonic() - start:.0f} s"
+        )
 
 
 def timed(cmd: list[str], ok: int = 0) -> float:
