@@ -240,20 +240,24 @@ def replicate(src: Path, dst: Path, copies: int) -> None:
     print(f"built {dst} from {src.name} x {copies} in {time.monotonic() - start:.0f} s")
 
 
-SEED_PREFIX = "0777777777-21-"
+SEED_PREFIX = "0777777777-22-"
+OLD_SEEDS = "0777777777-21-*"  # an earlier seeding (all on the same three days)
 
 
 def seed_clusters(path: Path, every: int = 10) -> None:
     """Cluster buys for the cluster screen to find: in every `every`-th issuer, three new
-    owners buy on 2021-03-01, 03 and 05 (one Form 4 each, stored with save_filing, so the
-    store's triggers see them). The synthetic market has almost none otherwise, and a real
-    one has many (March 2020 alone): this makes the screen's second stage (the rows of
-    the issuers that can hold a cluster) part of what is timed. Done once per database."""
+    owners buy on three days within five, spread over 2020-2025 from issuer to issuer (one
+    Form 4 each, stored with save_filing, so the store's triggers see them). The synthetic
+    market has almost none otherwise, and a real one has many (March 2020 alone): this
+    makes the screen's second stage (the rows of the issuers that can hold a cluster) part
+    of what is timed. Done once per database."""
     sys.path.insert(0, str(ROOT))
     from insider.models import Filing, Issuer, ReportingOwner, Row
     from insider.store import FilingMeta, connect, save_filing
 
     db = connect(path)
+    with db.conn:
+        db.execute("DELETE FROM filings WHERE accession GLOB ?", (OLD_SEEDS,))
     # Resumable: filings are numbered in a fixed order and each is stored in its own
     # transaction, so an interrupted seeding goes on after the last one stored.
     done = db.execute(
@@ -266,7 +270,9 @@ def seed_clusters(path: Path, every: int = 10) -> None:
     ).fetchall()
     n = 0
     for i, (cik, name, ticker) in enumerate(issuers[::every]):
-        for k, day in enumerate(("2021-03-01", "2021-03-03", "2021-03-05")):
+        first = date(2020, 1, 6) + timedelta(days=(i * 7) % 2000)
+        for k in range(3):
+            day = (first + timedelta(days=2 * k)).isoformat()
             n += 1
             if n <= done:
                 continue
@@ -373,7 +379,7 @@ def explain(db: Path) -> None:
     con = sqlite3.connect(db)
     for name, screen in SCREENS.items():
         if name in ("latest", "cluster-buys"):
-            continue  # built in steps (market_queries.latest_rows, screens._clusters)
+            continue  # built in steps (market_queries.latest_rows, cluster_screen.find_clusters)
         q = ScreenQuery(since="2025-10-01") if screen.window_days else ScreenQuery()
         sql, params = screen_sql(screen, q)
         plan = [r[3] for r in con.execute("EXPLAIN QUERY PLAN " + sql, params)]

@@ -9,18 +9,16 @@ screen_render.py.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from . import market_queries as mq
-from . import roles, summaries
+from . import roles
 from .amounts import dec, dsum, tidy
-from .clusters import cluster_buys
+from .cluster_screen import find_clusters
 from .errors import ReportError
-from .queries import co_owners, issuer_by_cik
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +229,15 @@ def run_screen(db: Any, name: str, q: ScreenQuery) -> dict[str, Any]:
     q = default_window(db, screen, q)
     out: dict[str, Any] = {"screen": name, "title": screen.title, "filters": q.as_dict()}
     if name == "cluster-buys":
-        out["clusters"] = _clusters(db, q)
+        out["clusters"] = find_clusters(
+            db,
+            q.since,
+            q.until,
+            q.issuers,
+            q.min_value,
+            role_filter(SCREENS["cluster-buys"], q),
+            q.limit,
+        )
         return out
     keep = role_filter(screen, q)
     where, params = _where(q, screen)
@@ -271,119 +277,3 @@ def _plan_share(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "plan_value": plan_value,
         "value_pct": (plan_value * 100 / value).quantize(Decimal("0.1")) if value else None,
     }
-
-
-# --------------------------------------------------------------------------- cluster buys
-
-
-def _clusters(db: Any, q: ScreenQuery) -> list[dict[str, Any]]:
-    by_issuer: dict[str, list[tuple]] = defaultdict(list)
-    keep = role_filter(SCREENS["cluster-buys"], q)
-    if summaries.current(db):
-        buys = _candidate_buys(db, q)
-    else:  # a file whose summaries are not this insider's: every purchase row
-        buys = mq.open_market_buys(db, q.since, q.until, q.issuers)
-    for t in buys:
-        if keep(t[8]):
-            by_issuer[t[3]].append(t)
-    found: list[dict[str, Any]] = []
-    for issuer_cik, ts in by_issuer.items():
-        # Three buyers need three different owner lists within 10 days at least (joining
-        # co-filers only lowers the count): most issuers stop here, without a query.
-        if not _may_cluster([(t[2], t[4]) for t in ts]):
-            continue
-        rows = [
-            {
-                "kind": "transaction",
-                "form_table": "I",
-                "code": "P",
-                "accession": t[0],
-                "row_num": t[1],
-                "transaction_date": t[2],
-                "shares": dec(t[5]),
-                "price_per_share": dec(t[6]),
-                "total_value": dec(t[7]),  # the view's value: row_value gives the same
-            }
-            for t in ts
-        ]
-        owners_of = co_owners(db, sorted({t[0] for t in ts}))
-        for c in cluster_buys(rows, owners_of):
-            if q.min_value is not None and c["value"] < q.min_value:
-                continue
-            found.append({"issuer_cik": issuer_cik, **c})
-    found.sort(key=lambda c: (c["last_date"], c["first_date"], c["issuer_cik"]), reverse=True)
-    found = found[: q.limit]
-    _describe(db, found)
-    return found
-
-
-def _candidate_buys(db: Any, q: ScreenQuery) -> list[tuple]:
-    """The purchase rows (as mq.open_market_buys gives them) of the issuers whose buy days
-    (summaries.buy_days: one entry per filing and date) can hold a cluster; the rows of
-    every other issuer are never read. The check runs on all buys, before --role: a
-    superset, so no cluster is missed."""
-    days: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for issuer, day, owners, acc in mq.buy_days(db, q.since, q.until, q.issuers):
-        days[issuer].append((day, owners, acc))
-    accs = sorted(
-        {
-            acc
-            for ds in days.values()
-            if _may_cluster([(d, o) for d, o, _ in ds])
-            for _, _, acc in ds
-        }
-    )
-    return mq.open_market_buys_in(db, accs, q.since, q.until) if accs else []
-
-
-def _may_cluster(buys: list[tuple[str | None, str | None]]) -> bool:
-    """Whether some 10-day window of (trade date, owner list) pairs holds 3 different
-    owner lists (a two-pointer pass with a count per owner list: linear in the buys)."""
-    from .clusters import CLUSTER_DAYS, CLUSTER_MIN_INSIDERS
-
-    if len({owners for _, owners in buys}) < CLUSTER_MIN_INSIDERS:
-        return False
-    days = []
-    for day_text, owners in buys:
-        try:
-            days.append((date.fromisoformat(day_text or "").toordinal(), owners))
-        except ValueError:
-            continue
-    days.sort()
-    count: dict[str, int] = defaultdict(int)
-    lo = 0
-    for day, owners in days:
-        count[owners] += 1
-        while day - days[lo][0] >= CLUSTER_DAYS:
-            gone = days[lo][1]
-            count[gone] -= 1
-            if not count[gone]:
-                del count[gone]
-            lo += 1
-        if len(count) >= CLUSTER_MIN_INSIDERS:
-            return True
-    return False
-
-
-def _describe(db: Any, clusters: list[dict[str, Any]]) -> None:
-    """Issuer, roles, newest filing (date, acceptance, sec.gov address) of each cluster."""
-    for c in clusters:
-        found = issuer_by_cik(db, c["issuer_cik"])
-        name, ticker = (found[0][1], found[0][2]) if found else (None, None)
-        newest = mq.newest_filing(db, c["accessions"])
-        role_of = mq.owner_roles_in(db, c["accessions"])
-        for person in c["insiders"]:
-            person["roles"] = role_of.get(person["cik"])
-        shares = c["shares"]
-        c.update(
-            {
-                "issuer_ticker": ticker,
-                "issuer_name": name,
-                "average_price": (c["value"] / shares).quantize(Decimal("0.0001"))
-                if shares
-                else None,
-                "last_filing_date": newest[0] if newest else None,
-                "last_acceptance_datetime": newest[1] if newest else None,
-                "last_filing_url": newest[2] if newest else None,
-            }
-        )

@@ -135,3 +135,39 @@ def test_storing_a_filing_reads_only_its_own_rows(mdb):
         r[3] for r in mdb.conn.execute("EXPLAIN QUERY PLAN " + select, ("a", "b", "x"))
     )
     assert "sqlite_autoindex_ownership_rows_1 (accession=?)" in plan, plan
+
+
+def test_cluster_screen_stops_when_no_later_issuer_can_enter(mdb, monkeypatch):
+    """Issuers are read newest last buy first, one at a time here: with --limit 1 the
+    screen stops after BETA CORP (last buy 2021-06-03; ACME's is 2020-03-09) and lists what
+    the whole market gives first."""
+    from insider import cluster_screen
+
+    read: list[int] = []
+    real = cluster_screen.mq.open_market_buys_in
+
+    def spy(db, accs, since, until):
+        read.append(len(accs))
+        return real(db, accs, since, until)
+
+    monkeypatch.setattr(cluster_screen, "_BATCH", 1)
+    monkeypatch.setattr(cluster_screen.mq, "open_market_buys_in", spy)
+    q = screens.ScreenQuery(since="2020-01-01", limit=1)
+    (c,) = screens.run_screen(mdb.conn, "cluster-buys", q)["clusters"]
+    assert (c["issuer_ticker"], c["last_date"]) == ("BCO", "2021-06-03")
+    assert read == [3]  # BETA CORP's three filings; ACME's never read
+    everything = screens.run_screen(mdb.conn, "cluster-buys", screens.ScreenQuery(since="2020"))
+    assert everything["clusters"][0] == c
+
+
+def test_cluster_bound_is_the_last_day_of_a_window_of_three_owner_lists():
+    from insider.cluster_screen import cluster_bound
+
+    buys = [("2020-01-01", "a"), ("2020-01-05", "b"), ("2020-01-09", "c"), ("2020-01-30", "a")]
+    assert cluster_bound(buys) == "2020-01-09"
+    # 01-20 and 01-30 are 10 days apart: not one window.
+    assert cluster_bound([*buys, ("2020-01-20", "d"), ("2020-01-25", "e")]) == "2020-01-09"
+    more = [*buys, ("2020-01-20", "d"), ("2020-01-25", "e"), ("2020-01-29", "f")]
+    assert cluster_bound(more) == "2020-01-30"  # e, f, a within 01-25..01-30
+    assert cluster_bound([("2020-01-01", "a"), ("2020-01-02", "a"), ("2020-01-03", "b")]) is None
+    assert cluster_bound([("2020-02-30", "a"), ("2020-03-01", "b"), ("2020-03-02", "c")]) is None
