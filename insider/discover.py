@@ -110,6 +110,8 @@ _KNOWN = {
     "dataset_quarters",
     "watch_state",
     "insider_shape",
+    "lake_partitions",
+    "lake_exports",
     "filing_counts",
     "buy_days",
     "sqlite_stat1",
