@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from . import amend, flags, store
+from . import amend, flags, store, summaries
 from .lake import changes as lake_changes
 from .models import Filing
 from .positions import refresh_latest, refresh_positions
@@ -87,6 +87,9 @@ def write_quarter(
         c = db.conn
         c.execute("PRAGMA defer_foreign_keys = ON")
         lake_changes.suspend(c)  # export folders marked changed once, not per row
+        # Summary tables recounted once for what the quarter touches, not per row.
+        summarised = summaries.suspend(c)
+        removed = [r[0] for r in c.execute(_SOURCE_ACCESSIONS, (tag,))] if summarised else []
         old_keys, old_positions, old_scopes = _remove_quarter(c, tag, result)
         skip = {
             r[0]
@@ -127,7 +130,10 @@ def write_quarter(
         if progress:
             progress(len(accs))
         result.filings = len(accs)
-        _derive(c, seen, old_keys, old_positions, old_scopes, tag)
+        keys = _derive(c, seen, old_keys, old_positions, old_scopes, tag)
+        if summarised:
+            relinked = _group_accessions(c, keys | old_keys)
+            summaries.resume(c, [*removed, *accs, *relinked], [tag])
         c.execute(
             "INSERT OR REPLACE INTO dataset_quarters(quarter, url, sha256, size, etag, "
             "last_modified, filings, skipped, rows, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -226,7 +232,7 @@ def _derive(
     old_positions: set[str],
     old_scopes: set[tuple],
     tag: str,
-) -> None:
+) -> set[amend.Key]:
     """The per-filing derivations of save_filing, once for the whole quarter, in its order:
     position keys across each scope with nature footnotes (lines.py), latest names,
     amendment links, then is_latest of every position touched. (Flags were written with
@@ -264,6 +270,7 @@ def _derive(
     # touched are ranked (only those: ranking all rows at once was measured slower from
     # 200,000 rows on).
     refresh_latest(c, positions | _shared(c, seen.positions - positions))
+    return keys
 
 
 def _shared(c: sqlite3.Connection, keys: set[str]) -> set[str]:
@@ -280,6 +287,22 @@ def _shared(c: sqlite3.Connection, keys: set[str]) -> set[str]:
             )
         )
     return out
+
+
+_SOURCE_ACCESSIONS = "SELECT accession FROM filings WHERE source = ?"
+
+
+def _group_accessions(c: sqlite3.Connection, keys: set[amend.Key]) -> list[str]:
+    """The filings of these amendment groups (whose rows a relink may have changed)."""
+    return [
+        r[0]
+        for issuer, period, base in sorted(keys)
+        for r in c.execute(
+            "SELECT accession FROM filings WHERE issuer_cik = ? AND period_of_report = ? "
+            "AND form IN (?, ?)",
+            (issuer, period, base, base + "/A"),
+        )
+    ]
 
 
 # Each owner's latest named filing among one source's filings (the rule's order).

@@ -24,6 +24,23 @@ _BUYS = (
 _COUNTS = "SELECT source, form, count(*) FROM filings GROUP BY source, form ORDER BY 1, 2"
 
 
+_TRIGGER_NAMES = [
+    "buy_days_ad", "buy_days_ai", "buy_days_au_new", "buy_days_au_old", "buy_days_filing_ad",
+    "buy_days_filing_ai", "buy_days_filing_au", "filing_counts_ad", "filing_counts_ai",
+    "filing_counts_au",
+]  # fmt: skip
+
+
+def _triggers(conn) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+            "(name GLOB 'buy_days_*' OR name GLOB 'filing_counts_*') ORDER BY name"
+        )
+    ]
+
+
 def _check(conn) -> None:
     got = conn.execute(
         "SELECT accession, transaction_date, issuer_cik, owner_ciks, rows FROM buy_days "
@@ -82,7 +99,13 @@ def test_bulk_import_and_its_replacement_keep_the_summaries(tmp_path: Path):
     # The joint Form 4's purchase is restated by its 4/A: only the 4/A's is counted.
     accs = [r[0] for r in db.conn.execute("SELECT accession FROM buy_days")]
     assert accs == [AMEND_ACC] and JOINT_ACC != AMEND_ACC
+    # The import drops the triggers for its write and puts them all back.
+    assert _triggers(db.conn) == _TRIGGER_NAMES
     import_zip(db, z)  # the same quarter again: the earlier import is replaced
+    _check(db.conn)
+    assert _triggers(db.conn) == _TRIGGER_NAMES
+    # After it, a single filing stored the ordinary way is counted by the triggers again.
+    db.conn.execute(f"DELETE FROM filings WHERE accession = '{AMEND_ACC}'")
     _check(db.conn)
     db.conn.close()
 
