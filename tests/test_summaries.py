@@ -194,3 +194,60 @@ def test_cluster_bound_is_the_last_day_of_a_window_of_three_owner_lists():
     assert cluster_bound(more) == "2020-01-30"  # e, f, a within 01-25..01-30
     assert cluster_bound([("2020-01-01", "a"), ("2020-01-02", "a"), ("2020-01-03", "b")]) is None
     assert cluster_bound([("2020-02-30", "a"), ("2020-03-01", "b"), ("2020-03-02", "c")]) is None
+
+
+@pytest.mark.parametrize("later_first", [False, True])
+def test_generated_quarters_in_either_order_keep_the_summaries(tmp_path: Path, later_first):
+    """Two generated quarters (purchases, amendments across quarters), imported in date
+    order or the later one first: the bulk path's recount equals the views."""
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.datasetgen import write_quarter_zip
+
+    zips = [tmp_path / "2024q1_form345.zip", tmp_path / "2024q2_form345.zip"]
+    for seed, z in enumerate(zips, 3):
+        write_quarter_zip(z, z.name[:6], submissions=400, seed=seed)
+    db = store.connect(tmp_path / "insider.db")
+    for z in reversed(zips) if later_first else zips:
+        import_zip(db, z)
+        _check(db.conn)
+    assert db.conn.execute("SELECT count(*) FROM buy_days").fetchone()[0] > 0
+    assert db.conn.execute("SELECT count(*) FROM filings WHERE form LIKE '%/A'").fetchone()[0] > 0
+    import_zip(db, zips[0])  # a quarter imported again
+    _check(db.conn)
+    db.conn.close()
+
+
+def _only(keep) -> dict[str, bytes]:
+    """The handmade quarter's members with only the rows of accessions `keep` accepts."""
+    out = {}
+    for p in HANDMADE_Q.glob("*.tsv"):
+        head, *rows = [line for line in p.read_bytes().split(b"\n") if line]
+        kept = [r for r in rows if keep(r.split(b"\t")[0].decode())]
+        out[p.name] = b"\n".join([head, *kept]) + b"\n"
+    return out
+
+
+@pytest.mark.parametrize("amendment_first", [False, True])
+def test_an_amendment_in_another_quarter_moves_the_buy(tmp_path: Path, amendment_first):
+    """The joint Form 4's purchase and its 4/A in two quarters: whichever comes second, the
+    amendment link it makes moves the buy from the original to the 4/A (the bulk path's
+    recount covers the relinked group's filings, not only the quarter's)."""
+    original = make_zip(HANDMADE_Q, tmp_path / "2007q2_form345.zip",
+                        replace=_only(lambda a: a != AMEND_ACC))  # fmt: skip
+    amendment = make_zip(HANDMADE_Q, tmp_path / "2007q3_form345.zip",
+                         replace=_only(lambda a: a == AMEND_ACC))  # fmt: skip
+    db = store.connect(tmp_path / "insider.db")
+    first, second = (amendment, original) if amendment_first else (original, amendment)
+    import_zip(db, first)
+    _check(db.conn)
+    import_zip(db, second)
+    _check(db.conn)
+    assert [r[0] for r in db.conn.execute("SELECT accession FROM buy_days")] == [AMEND_ACC]
+    import_zip(db, amendment)  # the amendment's quarter again: removed, then back
+    _check(db.conn)
+    assert [r[0] for r in db.conn.execute("SELECT accession FROM buy_days")] == [AMEND_ACC]
+    db.conn.close()
