@@ -288,7 +288,8 @@ OBJECTS: dict[str, dict[str, Any]] = {
         "What insider last set up besides the versioned tables: a hash per part (tables, "
         "codes, views, fts). When this insider's definition of a part differs, opening the "
         "file for writing recreates that part (views, transaction_codes, the full-text "
-        "indexes), so a changed view never leaves an older database stale.",
+        "indexes, the summary tables), so a changed view never leaves an older database "
+        "stale.",
         part="tables, codes, views, fts or summaries. Primary key.",
         hash="Hash of that part's definition.",
     ),
