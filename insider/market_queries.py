@@ -173,12 +173,7 @@ def open_market_buys(
         f"price_per_share, value, owner_roles FROM ({view_sql('screen_purchases')}) "
         "WHERE transaction_date >= :since AND transaction_date <= :until"
     )
-    params: dict[str, Any] = {"since": since or "0000", "until": until or "9999"}
-    if issuers:
-        marks, named = _marks("i", issuers)
-        sql += f" AND issuer_cik IN ({marks})"
-        params.update(named)
-    return db.execute(sql, params).fetchall()
+    return _in_dates_of_issuers(db, sql, since, until, issuers)
 
 
 def open_market_buys_in(
@@ -209,12 +204,7 @@ def buy_days(
         "SELECT issuer_cik, transaction_date, owner_ciks, accession FROM buy_days "
         "WHERE transaction_date >= :since AND transaction_date <= :until"
     )
-    params: dict[str, Any] = {"since": since or "0000", "until": until or "9999"}
-    if issuers:
-        marks, named = _marks("i", issuers)
-        sql += f" AND issuer_cik IN ({marks})"
-        params.update(named)
-    return db.execute(sql, params).fetchall()
+    return _in_dates_of_issuers(db, sql, since, until, issuers)
 
 
 def newest_filing(db: Any, accessions: Sequence[str]) -> tuple | None:
@@ -347,3 +337,14 @@ def last_row(db: Any, table: str) -> tuple[list[str], tuple] | None:
     cur = db.execute(f"SELECT * FROM {_quoted(table)} ORDER BY rowid DESC LIMIT 1")
     row = cur.fetchone()
     return None if row is None else ([d[0] for d in cur.description], row)
+
+
+def _in_dates_of_issuers(db: Any, sql: str, since, until, issuers) -> list[tuple]:
+    """Run `sql` (whose WHERE bounds transaction_date by :since and :until) for these
+    dates, open-ended when not given, and only these issuer CIKs when given."""
+    params: dict[str, Any] = {"since": since or "0000", "until": until or "9999"}
+    if issuers:
+        marks, named = _marks("i", issuers)
+        sql += f" AND issuer_cik IN ({marks})"
+        params.update(named)
+    return db.execute(sql, params).fetchall()
