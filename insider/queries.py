@@ -3,7 +3,7 @@
 The reports (report.py, company.py) and the look-ups (lookup.py) read only through these
 functions and get plain tuples and dicts back; they hold no SQL. Conditions that are rules
 come from their one home: current rows and live filings from schema.py (the views use the
-same text), full-text queries from schema.fts_query. Functions take a sqlite3 connection or
+same text), full-text queries from fts_query here. Functions take a sqlite3 connection or
 a sqlite_utils Database alike (both have .execute).
 
 Every query that starts from an owner or an issuer goes through an index
@@ -12,13 +12,22 @@ Every query that starts from an owner or an issuer goes through an index
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .amounts import dec
 from .models import DECIMAL_FIELDS, ROW_FIELDS_D_TXN
-from .schema import CURRENT_ROW, LIVE_FILING, fts_query
+from .schema import CURRENT_ROW, LIVE_FILING
+
+
+def fts_query(text: str) -> str | None:
+    """Words -> an FTS5 query where every word must start a word of the name, any order:
+    'thomas herz' -> '"thomas"* AND "herz"*'. None when there is no word."""
+    words = re.findall(r"\w+", text)
+    return " AND ".join(f'"{w}"*' for w in words) or None
+
 
 _CHUNK = 500  # parameters per IN (...) list, well under SQLite's limit
 

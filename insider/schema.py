@@ -12,7 +12,6 @@ Its length is SQL text: each frozen migration keeps its DDL as shipped.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
 from .codes import CODES
@@ -399,10 +398,3 @@ def recreate_fts(conn: sqlite3.Connection) -> None:
         conn.execute(stmt)
     for name in FTS_NAMES:
         conn.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
-
-
-def fts_query(text: str) -> str | None:
-    """Words -> an FTS5 query where every word must start a word of the name, any order:
-    'thomas herz' -> '"thomas"* AND "herz"*'. None when there is no word."""
-    words = re.findall(r"\w+", text)
-    return " AND ".join(f'"{w}"*' for w in words) or None
