@@ -10,13 +10,14 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from . import bulkstore, dataset_rows, datasets
+from . import bulkstore, dataset_rows, dataset_stream, datasets, store
 from .bulkstore import ImportResult, QuarterRecord
 from .datasets import DatasetError
 from .edgar import Cancelled, Edgar, EdgarError, RateLimited
@@ -77,34 +78,60 @@ CACHE_KIB = 96 * 1024
 
 
 def _stage_and_write(db, conn, path, record, progress) -> ImportResult:
+    """Members in accession order (the SEC's) are merged as they are read
+    (dataset_stream); any other quarter is staged and sorted first (datasets.stage)."""
     with datasets.open_zip(path) as zf:
+        members = datasets.find_members(zf)
+        accessions = dataset_stream.submission_accessions(zf, members)
+        if accessions is not None:
+            try:
+                with _big_cache(conn):
+                    return bulkstore.write_quarter(
+                        db,
+                        dataset_stream.filings(zf, members),
+                        record,
+                        lambda c: store.known_accessions(c, accessions, any_source=True),
+                        (lambda n: progress("write", n)) if progress else None,
+                    )
+            except dataset_stream.Unsorted:
+                pass  # nothing was kept (one transaction): sort them, below
+        return _staged(db, conn, zf, record, progress)
+
+
+def _staged(db, conn, zf, record, progress) -> ImportResult:
+    try:
+        conn.execute("BEGIN")  # the TEMP staging tables only: no lock on the database
         try:
-            conn.execute("BEGIN")  # the TEMP staging tables only: no lock on the database
-            try:
-                datasets.stage(
-                    conn, zf, (lambda m, n: progress(f"stage:{m}", n)) if progress else None
-                )
-            finally:
-                conn.execute("COMMIT")
-            # Cursors sorted with the connection's own (small) cache, then the big one.
-            rows = dataset_rows.filings(conn)
-            (cache,) = conn.execute("PRAGMA cache_size").fetchone()
-            conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
-            try:
+            datasets.stage(conn, zf, (lambda m, n: progress(f"stage:{m}", n)) if progress else None)
+        finally:
+            conn.execute("COMMIT")
+        # Cursors sorted with the connection's own (small) cache, then the big one.
+        rows = dataset_rows.filings(conn)
+        try:
+            with _big_cache(conn):
                 return bulkstore.write_quarter(
                     db,
                     rows,
                     record,
-                    datasets.staged_accessions(conn),
+                    datasets.stored_of_staged,
                     (lambda n: progress("write", n)) if progress else None,
                 )
-            finally:
-                rows.close()
-                conn.execute(f"PRAGMA cache_size = {cache}")
         finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            datasets.drop_stage(conn)
+            rows.close()
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        datasets.drop_stage(conn)
+
+
+@contextmanager
+def _big_cache(conn) -> Iterator[None]:
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 # ---------------------------------------------------------------- quarters wanted

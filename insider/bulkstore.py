@@ -72,11 +72,11 @@ def write_quarter(
     db: sqlite_utils.Database,
     filings: Iterable[tuple[Filing, str]],
     record: QuarterRecord,
-    skip_sql: str,
+    stored: Callable[[sqlite3.Connection], set[str]],
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Store the quarter's (Filing, filing_date) pairs; `skip_sql` selects the quarter's
-    accessions (a SELECT on the staged data) so the stored ones are found in one query.
+    """Store the quarter's (Filing, filing_date) pairs; `stored(conn)` gives those of the
+    quarter's accessions the database holds already (asked inside the transaction).
 
     Long on purpose: one transaction's steps in order (skip, write, derive, record), each a
     few lines."""
@@ -91,10 +91,7 @@ def write_quarter(
         summarised = summaries.suspend(c)
         removed = [r[0] for r in c.execute(_SOURCE_ACCESSIONS, (tag,))] if summarised else []
         old_keys, old_positions, old_scopes = _remove_quarter(c, tag, result)
-        skip = {
-            r[0]
-            for r in c.execute(f"SELECT accession FROM filings WHERE accession IN ({skip_sql})")
-        }
+        skip = stored(c)
         accs: list[str] = []
         stamp = store.now()
         seen = _Seen()

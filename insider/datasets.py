@@ -25,6 +25,7 @@ import re
 import sqlite3
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
@@ -206,7 +207,8 @@ def _table(member: str) -> str:
 
 
 def stage(conn: sqlite3.Connection, zf: zipfile.ZipFile, progress=None) -> Staged:
-    """Pass 1: every member into a TEMP table (columns in COLUMNS order, '' when absent).
+    """Pass 1: every member into a TEMP table (columns in COLUMNS order, '' when absent;
+    rowid the row's number in its member).
 
     `progress(member, rows)` is called now and then. Raises DatasetError."""
     members = find_members(zf)
@@ -219,21 +221,26 @@ def stage(conn: sqlite3.Connection, zf: zipfile.ZipFile, progress=None) -> Stage
             + ", ".join(f"c{i} TEXT NOT NULL DEFAULT ''" for i in range(len(cols)))
             + ")"
         )
-        try:
-            counts[member] = _stage_member(conn, zf, members[member], member, cols, progress)
-        except _ShortRow:
-            # A row with fewer fields than the header: start the member again, padding rows.
-            conn.execute(f"DELETE FROM {_table(member)}")
-            counts[member] = _stage_member(conn, zf, members[member], member, cols, progress, True)
+        insert = (
+            f"INSERT INTO {_table(member)}(rowid, {','.join(f'c{k}' for k in range(len(cols)))})"
+            f" VALUES ({','.join('?' * (len(cols) + 1))})"
+        )
+        rows = member_rows(zf, members[member], member)
+        total = 0
+        while chunk := list(islice(rows, 20000)):
+            conn.executemany(insert, chunk)
+            total += len(chunk)
+            if progress:
+                progress(member, total)
+        counts[member] = total
     _check_orphans(conn)
     return Staged(counts)
 
 
-class _ShortRow(Exception):
-    pass
-
-
-def _stage_member(conn, zf, info, member, cols, progress, pad_rows: bool = False) -> int:
+def member_rows(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str) -> Iterator[tuple]:
+    """One member's data rows, read by header name: (row number, then the COLUMNS[member]
+    values in order, '' for a column this vintage lacks or a row cut short). Blank lines
+    are skipped. Raises DatasetError (member and line) for what cannot be read."""
     name = info.filename.rsplit("/", 1)[-1]
     reader = None
     try:
@@ -247,38 +254,25 @@ def _stage_member(conn, zf, info, member, cols, progress, pad_rows: bool = False
             names = [ALIASES.get(h.strip().upper(), h.strip().upper()) for h in header]
             where: dict[str, int] = {}
             for i, h in enumerate(names):
-                where.setdefault(h, i)
+                where.setdefault(h, i + 1)  # +1: the row number goes first
             for req in REQUIRED.get(member, ("ACCESSION_NUMBER",)):
                 if req not in where:
                     raise DatasetError(f"{name}: no {req} column in its header")
-            # Only the columns this vintage has: the others keep their '' default.
-            present = [(k, where[c]) for k, c in enumerate(cols) if c in where]
-            insert = (
-                f"INSERT INTO {_table(member)}({','.join(f'c{k}' for k, _ in present)}) "
-                f"VALUES ({','.join('?' * len(present))})"
-            )
-            pick = itemgetter(*[i for _, i in present])
-            if len(present) == 1:
-                one = pick
-                pick = lambda row: (one(row),)  # noqa: E731 (itemgetter of one gives no tuple)
-            rows = filter(None, reader)  # blank lines are [] and dropped
-            if pad_rows:
-                n = len(names)
-                rows = (r + [""] * (n - len(r)) if len(r) < n else r for r in rows)
-            picked = map(pick, rows)  # the csv reader and itemgetter: all in C
-            total = 0
-            while True:
-                try:
-                    chunk = list(islice(picked, 20000))
-                except IndexError:
-                    raise _ShortRow from None
-                if not chunk:
-                    break
-                conn.executemany(insert, chunk)
-                total += len(chunk)
-                if progress:
-                    progress(member, total)
-            return total
+            n = len(names)
+            # A column this vintage lacks reads the '' appended to every row (index n + 1).
+            pick = itemgetter(0, *(where.get(c, n + 1) for c in COLUMNS[member]))
+            k = 0
+            for row in reader:
+                if not row:
+                    continue  # a blank line
+                k += 1
+                if len(row) < n:  # a row cut short: the missing fields are ''
+                    row.extend([""] * (n - len(row)))
+                elif len(row) > n:  # fields beyond the header: not read
+                    del row[n:]
+                row.insert(0, k)
+                row.append("")
+                yield pick(row)
     except UnicodeDecodeError:
         line = reader.line_num + 1 if reader is not None else 1
         raise DatasetError(f"{name} line {line}: bytes that are not UTF-8 text") from None
@@ -309,6 +303,8 @@ def drop_stage(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP TABLE IF EXISTS {_table(member)}")
 
 
-def staged_accessions(conn: sqlite3.Connection) -> str:
-    """SQL naming the staged accessions (for joins with the store's tables)."""
-    return f"SELECT c0 FROM {_table('SUBMISSION')}"
+def stored_of_staged(conn: sqlite3.Connection) -> set[str]:
+    """The staged accessions the database holds already (one join)."""
+    staged = f"SELECT c0 FROM {_table('SUBMISSION')}"
+    sql = f"SELECT accession FROM filings WHERE accession IN ({staged})"
+    return {r[0] for r in conn.execute(sql)}
