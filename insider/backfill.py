@@ -17,7 +17,15 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import bulkstore, dataset_rows, dataset_stream, datasets, store
+from . import (
+    bulkstore,
+    dataset_rows,
+    dataset_stream,
+    dataset_worker,
+    datasets,
+    quarter_rows,
+    store,
+)
 from .bulkstore import ImportResult, QuarterRecord
 from .datasets import DatasetError
 from .edgar import Cancelled, Edgar, EdgarError, RateLimited
@@ -88,7 +96,7 @@ def _stage_and_write(db, conn, path, record, progress) -> ImportResult:
                 with _big_cache(conn):
                     return bulkstore.write_quarter(
                         db,
-                        dataset_stream.filings(zf, members),
+                        _merged(zf, members, path, len(accessions)),
                         record,
                         lambda c: store.known_accessions(c, accessions, any_source=True),
                         (lambda n: progress("write", n)) if progress else None,
@@ -96,6 +104,16 @@ def _stage_and_write(db, conn, path, record, progress) -> ImportResult:
             except dataset_stream.Unsorted:
                 pass  # nothing was kept (one transaction): sort them, below
         return _staged(db, conn, zf, record, progress)
+
+
+def _merged(zf, members, path, submissions: int) -> bulkstore.Encoder:
+    """The rows of a quarter whose members are in order: read in a second process while
+    this one writes when the quarter is big (dataset_worker), else read here."""
+    if dataset_worker.worth_it(submissions):
+        return lambda skip, source: dataset_worker.batches(path, skip, source)
+    return lambda skip, source: quarter_rows.encode(
+        dataset_stream.filings(zf, members), skip, source
+    )
 
 
 def _staged(db, conn, zf, record, progress) -> ImportResult:
@@ -111,7 +129,7 @@ def _staged(db, conn, zf, record, progress) -> ImportResult:
             with _big_cache(conn):
                 return bulkstore.write_quarter(
                     db,
-                    rows,
+                    lambda skip, source: quarter_rows.encode(rows, skip, source),
                     record,
                     datasets.stored_of_staged,
                     (lambda n: progress("write", n)) if progress else None,

@@ -1,9 +1,7 @@
 """The bulk write path: one data-set quarter into the store, in one transaction.
 
-The rows are the ones `store.save_filing` writes for an XML filing (store.child_rows: one
-rule for owners, roles, position keys, nature footnotes and footnote links), inserted in
-batches, each row with its late/10b5-1 flags (flags.filing_flags: the rule of
-flags.refresh, computed before the insert rather than updated after); the derivations
+The rows (quarter_rows.encode: the ones `store.save_filing` writes for an XML filing, each
+with its flags) are inserted in batches; the derivations
 that save_filing runs per filing run once per quarter here, over the quarter's filings:
 amendment links (amend.relink, only for groups that hold an amendment), latest names,
 position keys and `is_latest` (positions.refresh_positions and refresh_latest, for the
@@ -25,12 +23,10 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from . import amend, flags, store, summaries
+from . import amend, bulkinsert, store, summaries
 from .lake import changes as lake_changes
-from .models import Filing
 from .positions import refresh_latest, refresh_positions
-
-BATCH = 2000  # filings per executemany round: big enough to amortise, small for memory
+from .quarter_rows import Batch, Source
 
 
 @dataclass
@@ -68,15 +64,19 @@ def source_tag(quarter: str) -> str:
     return f"dataset:{quarter}"
 
 
+Encoder = Callable[[set[str], Source], Iterable[Batch]]
+
+
 def write_quarter(
     db: sqlite_utils.Database,
-    filings: Iterable[tuple[Filing, str]],
+    batches: Encoder,
     record: QuarterRecord,
     stored: Callable[[sqlite3.Connection], set[str]],
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Store the quarter's (Filing, filing_date) pairs; `stored(conn)` gives those of the
-    quarter's accessions the database holds already (asked inside the transaction).
+    """Store a quarter: `stored(conn)` gives those of its accessions the database holds
+    already (asked inside the transaction); `batches(those, source)` then gives the rows
+    of the others (quarter_rows.encode, here or in a second process).
 
     Long on purpose: one transaction's steps in order (skip, write, derive, record), each a
     few lines."""
@@ -91,41 +91,16 @@ def write_quarter(
         summarised = summaries.suspend(c)
         removed = [r[0] for r in c.execute(_SOURCE_ACCESSIONS, (tag,))] if summarised else []
         old_keys, old_positions, old_scopes = _remove_quarter(c, tag, result)
-        skip = stored(c)
         accs: list[str] = []
-        stamp = store.now()
         seen = _Seen()
-        batch: list[Filing] = []
-        values: list[tuple] = []
-        children = store.ChildRows()
-        for filing, filing_date in filings:
-            acc = filing.accession
-            assert acc is not None
-            if acc in skip:
-                result.skipped += 1
-                continue
-            meta = store.FilingMeta(acc, filing_date)
-            values.append(store.filing_values(filing, meta, b"", tag, record.sha256, stamp))
-            start = len(children.rows)
-            store.child_rows(acc, filing, children)
-            rows = children.rows
-            for i, row_flags in enumerate(flags.filing_flags(filing, filing_date), start):
-                r = rows[i]
-                # is_latest guessed 1 for a row stating an amount owned after (the common
-                # case: one row per position in a quarter); refresh_latest then ranks the
-                # positions and rewrites only the rows it finds wrong.
-                rows[i] = (*r, *row_flags, 1 if r[_SHARES_AFTER] is not None
-                           or r[_VALUE_AFTER] is not None else None)  # fmt: skip
-            batch.append(filing)
-            accs.append(acc)
-            if len(batch) >= BATCH:
-                result.rows += _flush(c, batch, values, children, seen)
-                batch, values, children = [], [], store.ChildRows()
-                if progress:
-                    progress(len(accs))
-        result.rows += _flush(c, batch, values, children, seen)
-        if progress:
-            progress(len(accs))
+        gathered = bulkinsert.Gathered(c)
+        for batch in batches(stored(c), Source(tag, record.sha256, store.now())):
+            result.skipped += batch.skipped
+            result.rows += _flush(c, gathered, batch, seen)
+            accs += batch.accessions
+            if progress:
+                progress(len(accs))
+        gathered.close()
         result.filings = len(accs)
         keys = _derive(c, seen, old_keys, old_positions, old_scopes, tag)
         if summarised:
@@ -163,31 +138,22 @@ class _Seen:
 
 
 _ISSUER = store.FILING_COLUMNS.index("issuer_cik")
-_SHARES_AFTER, _VALUE_AFTER = store.ROW_OWNED_AFTER
 _OWNER_CIKS = store.FILING_COLUMNS.index("owner_ciks")
 
 
-def _flush(
-    c: sqlite3.Connection,
-    batch: list[Filing],
-    values: list[tuple],
-    children: store.ChildRows,
-    seen: _Seen,
-) -> int:
-    if not batch:
+def _flush(c: sqlite3.Connection, gathered: bulkinsert.Gathered, batch: Batch, seen: _Seen) -> int:
+    for issuer in batch.issuers:
+        seen.issuers.add(issuer[0])
+        store.upsert_issuer(c, *issuer)
+    if not batch.filings:
         return 0
-    for filing in batch:
-        cik = filing.issuer.cik
-        if cik is not None and cik not in seen.issuers:  # one insert per issuer
-            seen.issuers.add(cik)
-            store.upsert_parties(c, filing)
-    c.executemany(store.FILING_INSERT, values)
-    store.insert_children(c, children, store.ROW_INSERT_FLAGGED)
+    children = batch.children
+    gathered.add(batch.filings, children)
     seen.owners.update(fo[1] for fo in children.filing_owners)
     seen.positions.update(r[5] for r in children.rows)
     noted = {r[0] for r in children.rows if r[4] is not None}
     if noted:
-        seen.scopes.update((v[_ISSUER], v[_OWNER_CIKS]) for v in values if v[0] in noted)
+        seen.scopes.update((v[_ISSUER], v[_OWNER_CIKS]) for v in batch.filings if v[0] in noted)
     return len(children.rows)
 
 

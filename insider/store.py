@@ -223,10 +223,15 @@ def filing_values(
 def upsert_parties(c: sqlite3.Connection, filing: Filing) -> None:
     iss = filing.issuer
     if iss.cik:
-        c.execute(
-            "INSERT INTO issuers(cik, name, ticker) VALUES (?, ?, ?) ON CONFLICT(cik) DO NOTHING",
-            (iss.cik, iss.name, iss.ticker),
-        )
+        upsert_issuer(c, iss.cik, iss.name, iss.ticker)
+
+
+def upsert_issuer(c: sqlite3.Connection, cik: str, name: str | None, ticker: str | None) -> None:
+    """An issuer row if there is none yet (names are set by latest_names afterwards)."""
+    c.execute(
+        "INSERT INTO issuers(cik, name, ticker) VALUES (?, ?, ?) ON CONFLICT(cik) DO NOTHING",
+        (cik, name, ticker),
+    )
 
 
 @dataclass
@@ -263,9 +268,9 @@ _ROW_INSERT = "INSERT INTO ownership_rows({}) VALUES ({})".format(
 # The same with the flag columns (flags.FLAG_COLUMNS) and is_latest appended to each
 # row's values: the bulk path writes the flags with the rows instead of updating them
 # afterwards, and a first guess at is_latest that positions.refresh_latest corrects.
+ROW_INSERT_FLAGGED_COLUMNS = (*_ROW_INSERT_COLUMNS, *flags.FLAG_COLUMNS, "is_latest")
 ROW_INSERT_FLAGGED = "INSERT INTO ownership_rows({}) VALUES ({})".format(
-    ",".join((*_ROW_INSERT_COLUMNS, *flags.FLAG_COLUMNS, "is_latest")),
-    ",".join("?" * (len(_ROW_INSERT_COLUMNS) + len(flags.FLAG_COLUMNS) + 1)),
+    ",".join(ROW_INSERT_FLAGGED_COLUMNS), ",".join("?" * len(ROW_INSERT_FLAGGED_COLUMNS))
 )
 # Where the amounts owned after a row sit in child_rows' row tuples.
 ROW_OWNED_AFTER = tuple(
