@@ -47,12 +47,14 @@ def import_zip(
     *,
     record: QuarterRecord | None = None,
     progress: Callable[[str, int], None] | None = None,
+    reader: dataset_worker.Reader | None = None,
 ) -> ImportResult:
     """Import one quarter's ZIP (all eight members) into `db` in one transaction.
 
     `quarter` defaults to the one in the file name (2024q3_form345.zip). Raises
     DatasetError (one line) for anything unreadable; nothing of the quarter is stored then.
     `progress(stage, n)` gets ('stage:MEMBER', rows read) then ('write', filings written).
+    `reader`: this ZIP's rows already being read by a child process (prefetch()).
     """
     path = str(path)
     if quarter is None:
@@ -75,7 +77,7 @@ def import_zip(
         record = QuarterRecord(
             quarter, record.sha256, record.size, record.url, record.etag, record.last_modified
         )
-    return _stage_and_write(db, db.conn, path, record, progress)
+    return _stage_and_write(db, db.conn, path, record, progress, reader)
 
 
 # The page cache while a quarter goes in: every index of ownership_rows, filings and
@@ -85,7 +87,22 @@ def import_zip(
 CACHE_KIB = 96 * 1024
 
 
-def _stage_and_write(db, conn, path, record, progress) -> ImportResult:
+def prefetch(path: str | Path, record: QuarterRecord) -> dataset_worker.Reader | None:
+    """Start reading a big ZIP in a child process now, for import_zip(reader=...) later
+    (backfill.run reads the next quarter while it writes this one). None when not worth
+    it, or when its members are not in order (the staged path reads those)."""
+    try:
+        with datasets.open_zip(str(path)) as zf:
+            accessions = dataset_stream.submission_accessions(zf, datasets.find_members(zf))
+    except DatasetError:
+        return None  # import_zip says what is wrong, in its turn
+    if accessions is None or not dataset_worker.worth_it(len(accessions)):
+        return None
+    source = quarter_rows.Source(bulkstore.source_tag(record.quarter), record.sha256, store.now())
+    return dataset_worker.Reader(str(path), source, ahead=True)
+
+
+def _stage_and_write(db, conn, path, record, progress, reader=None) -> ImportResult:
     """Members in accession order (the SEC's) are merged as they are read
     (dataset_stream); any other quarter is staged and sorted first (datasets.stage)."""
     with datasets.open_zip(path) as zf:
@@ -96,7 +113,7 @@ def _stage_and_write(db, conn, path, record, progress) -> ImportResult:
                 with _big_cache(conn):
                     return bulkstore.write_quarter(
                         db,
-                        _merged(zf, members, path, len(accessions)),
+                        _merged(zf, members, path, len(accessions), reader),
                         record,
                         lambda c: store.known_accessions(c, accessions, any_source=True),
                         (lambda n: progress("write", n)) if progress else None,
@@ -106,14 +123,21 @@ def _stage_and_write(db, conn, path, record, progress) -> ImportResult:
         return _staged(db, conn, zf, record, progress)
 
 
-def _merged(zf, members, path, submissions: int) -> bulkstore.Encoder:
+def _merged(zf, members, path, submissions: int, reader) -> bulkstore.Encoder:
     """The rows of a quarter whose members are in order: read in a second process while
     this one writes when the quarter is big (dataset_worker), else read here."""
+    if reader is not None:
+        return lambda skip, source: reader.batches(skip)
     if dataset_worker.worth_it(submissions):
-        return lambda skip, source: dataset_worker.batches(path, skip, source)
+        return lambda skip, source: _read_aside(path, skip, source)
     return lambda skip, source: quarter_rows.encode(
         dataset_stream.filings(zf, members), skip, source
     )
+
+
+def _read_aside(path: str, skip: set[str], source: quarter_rows.Source) -> Iterator:
+    with dataset_worker.Reader(path, source) as reader:
+        yield from reader.batches(skip)
 
 
 def _staged(db, conn, zf, record, progress) -> ImportResult:
@@ -240,14 +264,18 @@ def run(
     started = time.monotonic()
     out = BackfillResult()
     before = edgar.requests if edgar else 0
+    ahead = _Ahead(db, out, progress)
     try:
         if zips:
             for z in zips:
-                _local_zip(db, Path(z), out, progress)
+                _local_zip(db, Path(z), out, ahead)
         else:
             assert edgar is not None
-            _from_edgar(db, edgar, quarters, since, keep_zips, work_dir, out, progress)
+            _from_edgar(db, edgar, quarters, since, keep_zips, work_dir, out, progress, ahead)
+        ahead.finish()
     finally:
+        ahead.close()
+        out.outcomes.sort(key=lambda o: o.quarter)  # imports end one quarter behind
         out.requests = (edgar.requests - before) if edgar else 0
         out.seconds = time.monotonic() - started
     return out
@@ -259,7 +287,49 @@ def _events(progress: Events | None, event: str, quarter: str):
     return lambda done, total=None: progress(event, quarter, done, total)
 
 
-def _import_quarter(db, path: Path, record: QuarterRecord, out: BackfillResult, progress) -> None:
+class _Ahead:
+    """Quarters imported one behind: the next quarter's ZIP is read by a child process
+    (prefetch) while this one is written. finish() imports the last one."""
+
+    def __init__(self, db, out: BackfillResult, progress) -> None:
+        self.db, self.out, self.progress = db, out, progress
+        self.pending: tuple | None = None
+
+    def add(self, path: Path, record: QuarterRecord, done: Callable[[], None] | None = None):
+        reader = prefetch(path, record)
+        before, self.pending = self.pending, (path, record, reader, done)
+        if before:
+            self._import(*before)
+
+    def holds(self, quarter: str, sha256: str) -> bool:
+        """Whether this very ZIP waits to be imported (named twice on the command line)."""
+        return self.pending is not None and (self.pending[1].quarter, self.pending[1].sha256) == (
+            quarter,
+            sha256,
+        )
+
+    def finish(self) -> None:
+        before, self.pending = self.pending, None
+        if before:
+            self._import(*before)
+
+    def close(self) -> None:  # after an interruption: the child reading ahead ends too
+        if self.pending and self.pending[2] is not None:
+            self.pending[2].close()
+
+    def _import(self, path, record, reader, done) -> None:
+        try:
+            _import_quarter(self.db, path, record, self.out, self.progress, reader)
+        finally:
+            if reader is not None:
+                reader.close()
+            if done:
+                done()
+
+
+def _import_quarter(
+    db, path: Path, record: QuarterRecord, out: BackfillResult, progress, reader=None
+) -> None:
     rows = _events(progress, "import", record.quarter)
     try:
         result = import_zip(
@@ -268,6 +338,7 @@ def _import_quarter(db, path: Path, record: QuarterRecord, out: BackfillResult, 
             record.quarter,
             record=record,
             progress=(lambda stage, n: rows(n)) if rows else None,
+            reader=reader,
         )
     except DatasetError as e:
         out.outcomes.append(Outcome(record.quarter, "failed", message=str(e)))
@@ -275,7 +346,7 @@ def _import_quarter(db, path: Path, record: QuarterRecord, out: BackfillResult, 
     out.outcomes.append(Outcome(record.quarter, "imported", result))
 
 
-def _local_zip(db, path: Path, out: BackfillResult, progress) -> None:
+def _local_zip(db, path: Path, out: BackfillResult, ahead: _Ahead) -> None:
     quarter = datasets.quarter_of_name(path.name)
     if quarter is None:
         raise DatasetError(
@@ -284,13 +355,13 @@ def _local_zip(db, path: Path, out: BackfillResult, progress) -> None:
     if not path.is_file():
         raise DatasetError(f"{path}: no such file")
     sha = sha256_file(path)
-    if imported_quarters(db).get(quarter, {}).get("sha256") == sha:
+    if imported_quarters(db).get(quarter, {}).get("sha256") == sha or ahead.holds(quarter, sha):
         out.outcomes.append(Outcome(quarter, "unchanged"))
         return
-    _import_quarter(db, path, QuarterRecord(quarter, sha, path.stat().st_size), out, progress)
+    ahead.add(path, QuarterRecord(quarter, sha, path.stat().st_size))
 
 
-def _from_edgar(db, edgar, quarters, since, keep_zips, work_dir, out, progress) -> None:
+def _from_edgar(db, edgar, quarters, since, keep_zips, work_dir, out, progress, ahead) -> None:
     links = zipfetch.fetch_landing(edgar)
     done = imported_quarters(db)
     if quarters:
@@ -336,6 +407,9 @@ def _from_edgar(db, edgar, quarters, since, keep_zips, work_dir, out, progress) 
             record = QuarterRecord(
                 quarter, sha, got.size, edgar.url(path), got.etag, got.last_modified
             )
-            _import_quarter(db, got.path, record, out, progress)
+            # imported once the next quarter is on its way; its ZIP goes after that
+            drop = got.path if keep_zips is None else None
+            ahead.add(got.path, record, drop and (lambda p=drop: p.unlink(missing_ok=True)))
+            continue
         if keep_zips is None:
             got.path.unlink(missing_ok=True)

@@ -94,12 +94,16 @@ def write_quarter(
         accs: list[str] = []
         seen = _Seen()
         gathered = bulkinsert.Gathered(c)
-        for batch in batches(stored(c), Source(tag, record.sha256, store.now())):
-            result.skipped += batch.skipped
-            result.rows += _flush(c, gathered, batch, seen)
-            accs += batch.accessions
-            if progress:
-                progress(len(accs))
+        stream = iter(batches(stored(c), Source(tag, record.sha256, store.now())))
+        try:
+            for batch in stream:
+                result.skipped += batch.skipped
+                result.rows += _flush(c, gathered, batch, seen)
+                accs += batch.accessions
+                if progress:
+                    progress(len(accs))
+        finally:  # a child process reading the ZIP ends now, not when collected
+            getattr(stream, "close", lambda: None)()
         gathered.close()
         result.filings = len(accs)
         keys = _derive(c, seen, old_keys, old_positions, old_scopes, tag)

@@ -79,3 +79,23 @@ def encode(
             batch = Batch()
     if batch.accessions or batch.skipped:
         yield batch
+
+
+def without(batch: Batch, skip: set[str]) -> Batch:
+    """The batch less the filings in `skip` (encoded before it was known which the
+    database holds). Owner rows stay: an owner of a stored filing is stored already."""
+    if not skip or skip.isdisjoint(batch.accessions):
+        return batch
+    ch = batch.children
+    keep = lambda rows: [r for r in rows if r[0] not in skip]  # noqa: E731
+    kept = store.ChildRows(
+        ch.owners,
+        keep(ch.filing_owners),
+        keep(ch.rows),
+        keep(ch.footnotes),
+        keep(ch.field_footnotes),
+        keep(ch.signatures),
+    )
+    accessions = [a for a in batch.accessions if a not in skip]
+    skipped = batch.skipped + len(batch.accessions) - len(accessions)
+    return Batch(accessions, skipped, batch.issuers, keep(batch.filings), kept)

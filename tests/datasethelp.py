@@ -36,3 +36,32 @@ def make_zip(
                 continue
             zf.writestr(folder_in_zip + p.name, replace.get(p.name, p.read_bytes()))
     return dest
+
+
+# Every stored table, without the columns that say when or from which ZIP bytes.
+_TABLES = {
+    "filings": "* EXCEPT stored_at, source_sha256",
+    "filing_owners": "*",
+    "ownership_rows": "*",
+    "footnotes": "*",
+    "field_footnotes": "*",
+    "signatures": "*",
+    "issuers": "*",
+    "owners": "*",
+    "buy_days": "*",
+    "filing_counts": "*",
+}
+
+
+def stored_tables(db) -> dict[str, list[tuple]]:
+    """Every stored table, sorted, without when or from which ZIP bytes (to compare two
+    imports of the same rows)."""
+    out = {}
+    for table in _TABLES:
+        cols = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+        if table == "filings":
+            cols = [c for c in cols if c not in ("stored_at", "source_sha256")]
+        out[table] = sorted(
+            db.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall(), key=repr
+        )
+    return out

@@ -12,36 +12,11 @@ from itertools import groupby
 import pytest
 from conftest import ROOT
 from datasethelp import HANDMADE_Q, SAMPLE_Q, make_zip
+from datasethelp import stored_tables as _dump
 
 from insider import datasets, store
 from insider.backfill import import_zip
 from insider.datasets import DatasetError
-
-# Every stored table, without the columns that say when or from which ZIP bytes.
-_TABLES = {
-    "filings": "* EXCEPT stored_at, source_sha256",
-    "filing_owners": "*",
-    "ownership_rows": "*",
-    "footnotes": "*",
-    "field_footnotes": "*",
-    "signatures": "*",
-    "issuers": "*",
-    "owners": "*",
-    "buy_days": "*",
-    "filing_counts": "*",
-}
-
-
-def _dump(db) -> dict[str, list[tuple]]:
-    out = {}
-    for table in _TABLES:
-        cols = [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
-        if table == "filings":
-            cols = [c for c in cols if c not in ("stored_at", "source_sha256")]
-        out[table] = sorted(
-            db.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall(), key=repr
-        )
-    return out
 
 
 def _reverse_accessions(data: bytes) -> bytes:
