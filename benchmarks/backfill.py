@@ -10,11 +10,12 @@ footnotes) and measures, each in its own process (so peak RSS is its own):
   floor     the same eight members read with `csv` and inserted as they are (every column,
             text) into plain SQLite tables, no index, in one transaction;
   insider   `insider.backfill.import_zip` into a new database (every rule: footnote links,
-            positions, flags, amendments, holdings_latest, FTS);
+            positions, flags, amendments, holdings_latest, FTS); CPU is the writer's plus
+            the child process's that reads the ZIP meanwhile, peak RSS each one's own;
   insider+1 a second, different quarter into that same database (the cost as it grows).
 
 Prints seconds, rows/s, peak RSS, database bytes per row and the ratio to the floor, then
-estimates the whole history (2006q1 to now) from the measured rate.
+gives the database size of the whole history (its time: benchmarks/backfill_history.py).
 """
 
 from __future__ import annotations
@@ -62,17 +63,28 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rows": rows, "cpu": u.ru_
 
 INSIDER = r"""
 import json, resource, sys, time
-from insider import store
+# peak RSS from /proc/self/status VmHWM: ru_maxrss also counts the image forked from the
+# benchmark's own process before exec (~1 GB after it grew a database)
+from insider import dataset_worker, store
 from insider.backfill import import_zip
+peaks = []  # the child process's (dataset_worker: it reads the ZIP while this one writes)
+close = dataset_worker.Reader.close
+def closing(self):
+    peaks.append(self.peak_rss_kib)
+    close(self)
+dataset_worker.Reader.close = closing
 zpath, dbpath, quarter = sys.argv[1], sys.argv[2], sys.argv[3]
 t = time.perf_counter()
 db = store.connect(dbpath)
 r = import_zip(db, zpath, quarter)
 db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 db.conn.close()
-u = resource.getrusage(resource.RUSAGE_SELF)
+u, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"seconds": time.perf_counter() - t, "filings": r.filings, "rows": r.rows,
-                  "cpu": u.ru_utime + u.ru_stime, "rss_mb": u.ru_maxrss / 1024}))
+                  "cpu": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime,
+                  "writer_cpu": u.ru_utime + u.ru_stime,
+                  "rss_mb": dataset_worker.peak_rss_kib() / 1024,
+                  "child_rss_mb": max(peaks, default=0) / 1024}))
 """
 
 
@@ -125,9 +137,10 @@ def main() -> None:
     floor_size = floor_db.stat().st_size
 
     def line(name: str, r: dict, size: int, rows: int) -> str:
+        child = f" + {r['child_rss_mb']:.0f} MB" if r.get("child_rss_mb") else ""
         return (
             f"{name:<10} {r['seconds']:7.1f} s {r['cpu']:7.1f} s {rows / r['seconds']:>9,.0f}"
-            f" {r['rss_mb']:6.0f} MB {size / rows:6.0f} B"
+            f" {r['rss_mb']:6.0f} MB{child} {size / rows:6.0f} B"
             f" {r['seconds'] / floor['seconds']:6.1f}x {r['cpu'] / floor['cpu']:6.1f}x"
         )
 
@@ -152,53 +165,19 @@ def main() -> None:
     estimate(args, steps, total_rows)
 
 
-def _fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
-    """Least squares y = a + b x."""
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx if sxx else 0.0
-    return my - b * mx, b
-
-
 def estimate(args, steps: list[tuple[int, dict, int]], rows_per_quarter: int) -> None:
-    """The whole history (2006q1 to 2026q3, 83 quarters) from the measured cost per
-    submission and how it grows with the submissions already stored: a straight line
-    fitted over the quarters after the first (the first goes into empty indexes), slope
-    at least 0. With a cost linear in what is stored, N submissions cost a*N + b*N^2/2
-    whatever the order and sizes of the quarters (bigger quarters later change nothing).
-
-    Sizes: the SEC's figures are 150,000-350,000 filings a year (2024q1 67,700 submissions,
-    2024q3 36,075): 250,000 a year on average, 62,500 a quarter, N = 5.2 million."""
+    """The database size of the whole history (2006q1 to 2026q3, 83 quarters of 62,500
+    submissions: the SEC's 150,000-350,000 filings a year averaged) from the bytes the
+    later quarters added. Its time is benchmarks/backfill_history.py's: a few quarters
+    here cannot show how the cost grows over millions of stored filings."""
     quarters = 83 if args.years is None else int(args.years * 4)
     total = 62_500 * quarters
-    stored, xs, walls, cpus = 0, [], [], []
-    for subs, r, _ in steps:
-        xs.append(stored)
-        walls.append(r["seconds"] / subs)
-        cpus.append(r["cpu"] / subs)
-        stored += subs
-    later = slice(1, None) if len(steps) > 2 else slice(0, None)
-    if len(steps) < 4:
-        print("(growth fitted on fewer than 3 later quarters: run --quarters 6 for it)")
-    out = []
-    for what, ys in (("wall", walls), ("CPU", cpus)):
-        a, b = _fit(xs[later], ys[later])
-        b = max(b, 0.0)
-        minutes = (a * total + b * total * total / 2) / 60
-        print(
-            f"{what} per submission: {a * 1e6:.0f} us, growing {b * 1e12:.0f} us per "
-            f"million stored -> whole history {minutes:.0f} min"
-        )
-        out.append(f"{minutes:.0f} min ({what})")
     db_size = steps[-1][2] - steps[0][2]
     per_sub = db_size / (args.submissions * (len(steps) - 1))
     print(
-        f"whole history estimate: {quarters} quarters, {total:,} submissions: "
-        + ", ".join(out)
-        + f"; database about {per_sub * total / 1e9:.1f} GB "
-        f"({db_size / (rows_per_quarter * (len(steps) - 1)):.0f} bytes per input row); "
-        "plus the downloads (~1 GB at one request per quarter)"
+        f"whole history: {quarters} quarters, {total:,} submissions: database about "
+        f"{per_sub * total / 1e9:.1f} GB ({db_size / (rows_per_quarter * (len(steps) - 1)):.0f}"
+        " bytes per input row); its time: benchmarks/backfill_history.py"
     )
 
 

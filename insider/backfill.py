@@ -87,7 +87,9 @@ def import_zip(
 CACHE_KIB = 96 * 1024
 
 
-def prefetch(path: str | Path, record: QuarterRecord) -> dataset_worker.Reader | None:
+def prefetch(
+    path: str | Path, record: QuarterRecord, *, ahead: bool = True
+) -> dataset_worker.Reader | None:
     """Start reading a big ZIP in a child process now, for import_zip(reader=...) later
     (backfill.run reads the next quarter while it writes this one). None when not worth
     it, or when its members are not in order (the staged path reads those)."""
@@ -99,7 +101,7 @@ def prefetch(path: str | Path, record: QuarterRecord) -> dataset_worker.Reader |
     if accessions is None or not dataset_worker.worth_it(len(accessions)):
         return None
     source = quarter_rows.Source(bulkstore.source_tag(record.quarter), record.sha256, store.now())
-    return dataset_worker.Reader(str(path), source, ahead=True)
+    return dataset_worker.Reader(str(path), source, ahead=ahead)
 
 
 def _stage_and_write(db, conn, path, record, progress, reader=None) -> ImportResult:
@@ -296,7 +298,8 @@ class _Ahead:
         self.pending: tuple | None = None
 
     def add(self, path: Path, record: QuarterRecord, done: Callable[[], None] | None = None):
-        reader = prefetch(path, record)
+        # the first quarter's reader is not ahead of anything: not niced
+        reader = prefetch(path, record, ahead=self.pending is not None)
         before, self.pending = self.pending, (path, record, reader, done)
         if before:
             self._import(*before)

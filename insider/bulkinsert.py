@@ -21,7 +21,7 @@ from . import store
 
 # Filings gathered before a move: big runs per table, yet moves all along the quarter
 # (while a second process reads the ZIP, this one has moves to do meanwhile).
-MOVE_EVERY = 20_000
+MOVE_EVERY = 34_000
 
 # table: (the row tuple's insert, the move's verb, ORDER BY of the move, upsert tail)
 _TABLES = {

@@ -1,7 +1,8 @@
-"""Pass 2 of reading a data-set quarter: the staged tables (datasets.stage) walked by
-accession into `Filing` records, with every value converted as the XML parser would give
-it: DD-MON-YYYY -> ISO dates, exact decimals, 0/1/true/false booleans, 10-digit CIKs,
-junk tickers dropped, comma-joined relationships -> roles, `*_FN` ids -> field footnotes.
+"""A data-set quarter's member rows, side by side by accession, into `Filing` records
+(from the merged members, dataset_stream, or the staged tables, datasets.stage), with
+every value converted as the XML parser would give it: DD-MON-YYYY -> ISO dates, exact
+decimals, 0/1/true/false booleans, 10-digit CIKs, junk tickers dropped, comma-joined
+relationships -> roles, `*_FN` ids -> field footnotes.
 A value that cannot be what its column says raises DatasetError naming member and line.
 """
 
@@ -212,7 +213,7 @@ class Filings:
         }
 
     def __iter__(self) -> Iterator[tuple[Filing, str]]:
-        return _filings(self.submissions, self.sides)
+        return walk(self.submissions, self.sides)
 
     def close(self) -> None:
         for cur in self.cursors:
@@ -223,7 +224,7 @@ def filings(conn: sqlite3.Connection) -> Filings:
     return Filings(conn)
 
 
-def _filings(submissions, sides: dict) -> Iterator[tuple[Filing, str]]:
+def walk(submissions, sides: dict) -> Iterator[tuple[Filing, str]]:
     """Data-set rows of one quarter -> (Filing, filing_date) pairs, grouped by accession.
 
     Long on purpose: the SUBMISSION, REPORTINGOWNER, footnote and table members are joined

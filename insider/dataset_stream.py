@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 
-from .dataset_rows import _filings
+from .dataset_rows import walk
 from .datasets import MEMBERS, ROW_TABLES, DatasetError, member_rows
 from .models import Filing
 
@@ -107,6 +107,6 @@ def filings(zf: zipfile.ZipFile, members: dict) -> Iterator[tuple[Filing, str]]:
     gives them from the staged tables. Raises Unsorted (see the module) or DatasetError.
     Call only after submission_accessions() said SUBMISSION ascends."""
     sides = {m: _Side(m, member_rows(zf, members[m], m)) for m in MEMBERS[1:]}
-    yield from _filings(member_rows(zf, members["SUBMISSION"], "SUBMISSION"), sides)
+    yield from walk(member_rows(zf, members["SUBMISSION"], "SUBMISSION"), sides)
     for side in sides.values():
         side.finish()

@@ -156,7 +156,7 @@ def main() -> None:
                 if os.getppid() != parent:
                     os._exit(0)  # the parent died (kill -9): nobody reads the spool
                 _frame(out, "batch", batch)
-        _frame(out, "done", _peak_rss_kib())
+        _frame(out, "done", peak_rss_kib())
     except dataset_stream.Unsorted as e:
         _frame(out, "unsorted", str(e))
     except DatasetError as e:
@@ -167,7 +167,7 @@ def main() -> None:
         _frame(out, "crash", f"reading the ZIP failed: {type(e).__name__}: {e}")
 
 
-def _peak_rss_kib() -> int:
+def peak_rss_kib() -> int:
     """This process's peak resident memory (VmHWM: since its exec, unlike ru_maxrss)."""
     with open("/proc/self/status") as f:
         for line in f:

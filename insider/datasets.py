@@ -1,14 +1,14 @@
 """The SEC's quarterly Insider Transactions Data Sets: ZIP members -> Filing records.
 
 A quarter is one ZIP of eight tab-separated tables keyed by ACCESSION_NUMBER (the SEC's
-readme, fixtures/datasets/, docs/market.md §1). Reading is two passes so that memory stays
-flat whatever the quarter's size:
+readme, fixtures/datasets/, docs/market.md §1). Each member is read by header name
+(`member_rows`); memory stays flat whatever the quarter's size:
 
-1. `stage()` copies each member, by header name, into a TEMP table of the caller's SQLite
-   connection (a file SQLite deletes itself): the csv reader and executemany, nothing else.
-2. `dataset_rows.filings()` walks SUBMISSION and the seven other tables sorted by
-   accession side by side and yields one `Filing` per accession, in the shape the XML
-   parser returns, so the store applies the same rules (owners, roles, position keys,
+1. members in accession order (the SEC's) are merged as they are read (dataset_stream);
+   any other order is first copied into TEMP tables of the caller's SQLite connection
+   (`stage()`, a file SQLite deletes itself) and read back sorted (dataset_rows.filings);
+2. either way `dataset_rows.walk` yields one `Filing` per accession, in the shape the
+   XML parser returns, so the store applies the same rules (owners, roles, position keys,
    footnote links, flags, amendments) to both.
 
 Anything that makes the quarter unreadable (a missing member or ACCESSION_NUMBER column,
