@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -176,39 +175,6 @@ def _big_cache(conn) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {cache}")
-
-
-# ---------------------------------------------------------------- quarters wanted
-def quarter_range(first: str, last: str) -> list[str]:
-    a, b = datasets.parse_quarter(first), datasets.parse_quarter(last)
-    if a > b:
-        raise DatasetError(f"{first}..{last}: the first quarter is after the last")
-    out = []
-    y, q = int(a[:4]), int(a[5])
-    while f"{y}q{q}" <= b:
-        out.append(f"{y}q{q}")
-        y, q = (y + 1, 1) if q == 4 else (y, q + 1)
-    return out
-
-
-def parse_quarters(specs: list[str]) -> list[str]:
-    """['2024q3', '2023q1..2023q4'] -> the quarters, sorted, once each."""
-    out: set[str] = set()
-    for spec in specs:
-        if ".." in spec:
-            first, _, last = spec.partition("..")
-            out.update(quarter_range(first, last))
-        else:
-            out.add(datasets.parse_quarter(spec))
-    return sorted(out)
-
-
-def parse_since(text: str) -> str:
-    """--since 2024 or 2024q2 -> the first quarter wanted."""
-    t = text.strip()
-    if re.fullmatch(r"\d{4}", t):
-        return f"{t}q1"
-    return datasets.parse_quarter(t)
 
 
 # ---------------------------------------------------------------- the command

@@ -62,6 +62,7 @@ def backfill(
     import signal
 
     from . import backfill as bf
+    from . import datasets
     from .datasets import DatasetError
     from .edgar import Edgar, EdgarError, user_agent_from_env
     from .sync import SyncError
@@ -71,8 +72,8 @@ def backfill(
 
     signal.signal(signal.SIGTERM, _term)
     try:
-        wanted = bf.parse_quarters(quarters or [])
-        first = bf.parse_since(since) if since and not refine else None
+        wanted = datasets.parse_quarters(quarters or [])
+        first = datasets.parse_since(since) if since and not refine else None
     except DatasetError as e:
         fail(str(e))
     if refine and (quarters or zip_files):

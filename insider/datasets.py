@@ -68,6 +68,38 @@ def quarter_of_name(name: str) -> str | None:
     return f"{m.group(1)}q{m.group(2)}" if m else None
 
 
+def quarter_range(first: str, last: str) -> list[str]:
+    a, b = parse_quarter(first), parse_quarter(last)
+    if a > b:
+        raise DatasetError(f"{first}..{last}: the first quarter is after the last")
+    out = []
+    y, q = int(a[:4]), int(a[5])
+    while f"{y}q{q}" <= b:
+        out.append(f"{y}q{q}")
+        y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    return out
+
+
+def parse_quarters(specs: list[str]) -> list[str]:
+    """['2024q3', '2023q1..2023q4'] -> the quarters, sorted, once each."""
+    out: set[str] = set()
+    for spec in specs:
+        if ".." in spec:
+            first, _, last = spec.partition("..")
+            out.update(quarter_range(first, last))
+        else:
+            out.add(parse_quarter(spec))
+    return sorted(out)
+
+
+def parse_since(text: str) -> str:
+    """--since 2024 or 2024q2 -> the first quarter wanted."""
+    t = text.strip()
+    if re.fullmatch(r"\d{4}", t):
+        return f"{t}q1"
+    return parse_quarter(t)
+
+
 # ---------------------------------------------------------------- columns
 # Names seen for the same column in different vintages, the readme and the metadata JSON
 # (docs/market.md): the header name -> the name used here.
