@@ -100,7 +100,10 @@ def prefetch(
     if accessions is None or not dataset_worker.worth_it(len(accessions)):
         return None
     source = quarter_rows.Source(bulkstore.source_tag(record.quarter), record.sha256, store.now())
-    return dataset_worker.Reader(str(path), source, ahead=ahead)
+    try:
+        return dataset_worker.Reader(str(path), source, ahead=ahead)
+    except OSError:
+        return None  # import_zip reads it then
 
 
 def _stage_and_write(db, conn, path, record, progress, reader=None) -> ImportResult:
@@ -130,14 +133,19 @@ def _merged(zf, members, path, submissions: int, reader) -> bulkstore.Encoder:
     if reader is not None:
         return lambda skip, source: reader.batches(skip)
     if dataset_worker.worth_it(submissions):
-        return lambda skip, source: _read_aside(path, skip, source)
+        return lambda skip, source: _read_aside(zf, members, path, skip, source)
     return lambda skip, source: quarter_rows.encode(
         dataset_stream.filings(zf, members), skip, source
     )
 
 
-def _read_aside(path: str, skip: set[str], source: quarter_rows.Source) -> Iterator:
-    with dataset_worker.Reader(path, source) as reader:
+def _read_aside(zf, members, path: str, skip: set[str], source: quarter_rows.Source) -> Iterator:
+    try:
+        reader = dataset_worker.Reader(path, source)
+    except OSError:  # no spool file or no process to be had (full TMPDIR...): read here
+        yield from quarter_rows.encode(dataset_stream.filings(zf, members), skip, source)
+        return
+    with reader:
         yield from reader.batches(skip)
 
 

@@ -58,6 +58,7 @@ class Reader:
         self.errors = tempfile.TemporaryFile()
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (_PACKAGE_ROOT, env.get("PYTHONPATH"))))
+        self.fd = -1
         try:
             self.fd = os.open(spool, os.O_RDONLY)
             self.child = subprocess.Popen(
@@ -75,6 +76,11 @@ class Reader:
                 pass_fds=(fd,),
                 start_new_session=True,
             )
+        except BaseException:
+            if self.fd >= 0:
+                os.close(self.fd)
+            self.errors.close()
+            raise
         finally:
             os.close(fd)
             os.unlink(spool)

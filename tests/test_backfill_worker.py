@@ -141,6 +141,18 @@ def test_disorder_found_by_the_child_falls_back(tmp_path, aside):
     assert tables(db) == tables(here)
 
 
+def test_no_spool_file_reads_in_this_process(tmp_path, aside, monkeypatch):
+    """No temporary file to be had (TMPDIR gone): the quarter is read here instead."""
+    import tempfile
+
+    (z,) = _quarters(tmp_path, 1)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    db = store.connect(tmp_path / "insider.db")
+    assert import_zip(db, z).filings == 700
+    out = backfill.run(store.connect(tmp_path / "run.db"), None, zips=[z])
+    assert [o.action for o in out.outcomes] == ["imported"]
+
+
 @pytest.mark.slow
 def test_kill_9_while_a_child_reads(tmp_path):
     """kill -9 of the writer mid-quarter: nothing of the quarter stored, integrity ok, and
