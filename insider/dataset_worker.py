@@ -44,7 +44,13 @@ _HEAD = 8  # bytes of a frame's length
 
 def worth_it(submissions: int) -> bool:
     """A second process only for a big quarter, and only with a second core to run it."""
-    return submissions >= MIN_SUBMISSIONS and len(os.sched_getaffinity(0)) > 1
+    return submissions >= MIN_SUBMISSIONS and _cores() > 1
+
+
+def _cores() -> int:
+    """The cores this process may run on (all of the machine's where that is not known)."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux only
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
 
 
 class Reader:
@@ -175,10 +181,13 @@ def main() -> None:
 
 def peak_rss_kib() -> int:
     """This process's peak resident memory (VmHWM: since its exec, unlike ru_maxrss)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass  # no /proc (not Linux): unknown
     return 0
 
 

@@ -40,7 +40,7 @@ def _quarters(tmp_path: Path, n: int, submissions: int = 700) -> list[Path]:
 def aside(monkeypatch):
     """Every quarter read by a child process, however small."""
     monkeypatch.setattr(dataset_worker, "MIN_SUBMISSIONS", 1)
-    monkeypatch.setattr(dataset_worker.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(dataset_worker, "_cores", lambda: 2)
 
 
 def _children_of(pid: int) -> list[int]:
@@ -62,7 +62,7 @@ def test_read_aside_gives_the_same_database(tmp_path, monkeypatch):
     here = store.connect(tmp_path / "here.db")
     r1 = import_zip(here, z)
     monkeypatch.setattr(dataset_worker, "MIN_SUBMISSIONS", 1)
-    monkeypatch.setattr(dataset_worker.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(dataset_worker, "_cores", lambda: 2)
     started = []
     real = dataset_worker.Reader.__init__
     monkeypatch.setattr(dataset_worker.Reader, "__init__",
@@ -186,3 +186,11 @@ def test_kill_9_while_a_child_reads(tmp_path):
         assert con.execute("SELECT count(*) FROM filings").fetchone() == (0,)
     finally:
         con.close()
+
+
+def test_a_child_only_for_a_big_quarter_and_a_second_core(monkeypatch):
+    n = dataset_worker.MIN_SUBMISSIONS
+    monkeypatch.setattr(dataset_worker, "_cores", lambda: 2)
+    assert dataset_worker.worth_it(n) and not dataset_worker.worth_it(n - 1)
+    monkeypatch.setattr(dataset_worker, "_cores", lambda: 1)
+    assert not dataset_worker.worth_it(10 * n)
