@@ -23,26 +23,18 @@ from . import store
 # (while a second process reads the ZIP, this one has moves to do meanwhile).
 MOVE_EVERY = 34_000
 
-# table: (the row tuple's insert, the move's verb, ORDER BY of the move, upsert tail)
+# Filings, then the child tables in store.CHILD_TABLES' order and by its conflict rules:
+# source (ChildRows field, or "filings") -> (table, columns (None: all), verb, tail).
 _TABLES = {
-    "filings": (store.FILING_COLUMNS, "INSERT", "issuer_cik, rowid", ""),
-    "owners": (("cik", "name"), "INSERT", "", " ON CONFLICT(cik) DO NOTHING"),
-    "filing_owners": (None, "INSERT OR REPLACE", "owner_cik, rowid", ""),
-    "ownership_rows": (store.ROW_INSERT_FLAGGED_COLUMNS, "INSERT", "", ""),
-    "footnotes": (("accession", "footnote_id", "text"), "INSERT", "", ""),
-    "field_footnotes": (None, "INSERT OR IGNORE", "", ""),
-    "signatures": (None, "INSERT", "", ""),
-}
-# ChildRows field (or "filings") -> table
-_SOURCES = {
-    "filings": "filings",
-    "owners": "owners",
-    "filing_owners": "filing_owners",
-    "rows": "ownership_rows",
-    "footnotes": "footnotes",
-    "field_footnotes": "field_footnotes",
-    "signatures": "signatures",
-}
+    "filings": ("filings", store.FILING_COLUMNS, "INSERT", ""),
+    **{name: (table, cols, verb, tail)
+       for name, (table, cols, _, verb, tail) in store.CHILD_TABLES.items()},
+}  # fmt: skip
+_rows_table, _, _, _verb, _tail = store.CHILD_TABLES["rows"]
+# ownership_rows with their flags and first is_latest guess (quarter_rows.encode)
+_TABLES["rows"] = (_rows_table, store.ROW_INSERT_FLAGGED_COLUMNS, _verb, _tail)
+# The order of a move, for the biggest random-key indexes (ties: the order gathered).
+_ORDER = {"filings": "issuer_cik, rowid", "filing_owners": "owner_cik, rowid"}
 
 
 class Gathered:
@@ -54,7 +46,7 @@ class Gathered:
         self.pending = 0
         self.inserts: dict[str, str] = {}
         self.moves: list[str] = []
-        for table, (cols, verb, order, tail) in _TABLES.items():
+        for table, cols, verb, tail in _TABLES.values():
             all_cols = [r[1] for r in c.execute(f"PRAGMA main.table_info({table})")]
             cols = cols or all_cols
             c.execute(f"DROP TABLE IF EXISTS temp.bulk_{table}")
@@ -64,6 +56,7 @@ class Gathered:
                 f"INSERT INTO temp.bulk_{table} VALUES ({','.join('?' * len(cols))})"
             )
             where = " WHERE true" if tail else ""  # an upsert's SELECT needs a WHERE
+            order = _ORDER.get(table)
             self.moves.append(
                 f"{verb} INTO main.{table}({','.join(cols)}) SELECT {','.join(cols)} "
                 f"FROM temp.bulk_{table}{where}{' ORDER BY ' + order if order else ''}{tail}"
@@ -72,7 +65,7 @@ class Gathered:
 
     def add(self, filings: list[tuple], children: store.ChildRows) -> None:
         c = self.c
-        for name, table in _SOURCES.items():
+        for name, (table, *_) in _TABLES.items():
             rows = filings if name == "filings" else getattr(children, name)
             if rows:
                 c.executemany(self.inserts[table], rows)
@@ -88,5 +81,5 @@ class Gathered:
 
     def close(self) -> None:
         self.move()
-        for table in _TABLES:
+        for table, *_ in _TABLES.values():
             self.c.execute(f"DROP TABLE temp.bulk_{table}")

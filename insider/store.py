@@ -262,37 +262,39 @@ _ROW_INSERT_COLUMNS = (
     "position_key",
     *ROW_COLUMNS,
 )
-_ROW_INSERT = "INSERT INTO ownership_rows({}) VALUES ({})".format(
-    ",".join(_ROW_INSERT_COLUMNS), ",".join("?" * len(_ROW_INSERT_COLUMNS))
-)
 # The same with the flag columns (flags.FLAG_COLUMNS) and is_latest appended to each
 # row's values: the bulk path writes the flags with the rows instead of updating them
 # afterwards, and a first guess at is_latest that positions.refresh_latest corrects.
 ROW_INSERT_FLAGGED_COLUMNS = (*_ROW_INSERT_COLUMNS, *flags.FLAG_COLUMNS, "is_latest")
-ROW_INSERT_FLAGGED = "INSERT INTO ownership_rows({}) VALUES ({})".format(
-    ",".join(ROW_INSERT_FLAGGED_COLUMNS), ",".join("?" * len(ROW_INSERT_FLAGGED_COLUMNS))
-)
 # Where the amounts owned after a row sit in child_rows' row tuples.
 ROW_OWNED_AFTER = tuple(
     _ROW_INSERT_COLUMNS.index(c) for c in ("shares_owned_following", "value_owned_following")
 )
 
 
-def insert_children(c: sqlite3.Connection, out: ChildRows, row_insert: str = _ROW_INSERT) -> None:
-    c.executemany(
-        "INSERT INTO owners(cik, name) VALUES (?, ?) ON CONFLICT(cik) DO NOTHING", out.owners
-    )
-    c.executemany(
-        "INSERT OR REPLACE INTO filing_owners VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        out.filing_owners,
-    )
-    if out.rows:
-        c.executemany(row_insert, out.rows)
-    c.executemany(
-        "INSERT INTO footnotes(accession, footnote_id, text) VALUES (?,?,?)", out.footnotes
-    )
-    c.executemany("INSERT OR IGNORE INTO field_footnotes VALUES (?,?,?,?,?)", out.field_footnotes)
-    c.executemany("INSERT INTO signatures VALUES (?,?,?,?)", out.signatures)
+# How each child table is written, by one filing's save (insert_children) and by a bulk
+# quarter (bulkinsert) alike: ChildRows field -> (table, columns (None: all, in table
+# order), how many, the conflict rule's verb, its tail).
+CHILD_TABLES = {
+    "owners": ("owners", ("cik", "name"), 2, "INSERT", " ON CONFLICT(cik) DO NOTHING"),
+    "filing_owners": ("filing_owners", None, 16, "INSERT OR REPLACE", ""),
+    "rows": ("ownership_rows", _ROW_INSERT_COLUMNS, len(_ROW_INSERT_COLUMNS), "INSERT", ""),
+    "footnotes": ("footnotes", ("accession", "footnote_id", "text"), 3, "INSERT", ""),
+    "field_footnotes": ("field_footnotes", None, 5, "INSERT OR IGNORE", ""),
+    "signatures": ("signatures", None, 4, "INSERT", ""),
+}
+_CHILD_INSERTS = {
+    name: f"{verb} INTO {table}{'(' + ','.join(cols) + ')' if cols else ''} "
+    f"VALUES ({','.join('?' * n)}){tail}"
+    for name, (table, cols, n, verb, tail) in CHILD_TABLES.items()
+}
+
+
+def insert_children(c: sqlite3.Connection, out: ChildRows) -> None:
+    for name, sql in _CHILD_INSERTS.items():
+        rows = getattr(out, name)
+        if rows:
+            c.executemany(sql, rows)
 
 
 _ROW_VALUES = attrgetter(*ROW_COLUMNS)
