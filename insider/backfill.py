@@ -122,7 +122,7 @@ def _stage_and_write(db, conn, path, record, progress, reader=None) -> ImportRes
                         lambda c: store.known_accessions(c, accessions, any_source=True),
                         (lambda n: progress("write", n)) if progress else None,
                     )
-            except dataset_stream.Unsorted:
+            except dataset_rows.Unsorted:
                 pass  # nothing was kept (one transaction): sort them, below
         return _staged(db, conn, zf, record, progress)
 

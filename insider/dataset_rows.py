@@ -158,42 +158,72 @@ _NVAL = len(ROW_FIELDS_D_TXN)
 _COLNAMES = tuple(FIELD_COLUMN.values())
 
 
-def _cursor(conn: sqlite3.Connection, member: str, order: str, cursors: list) -> sqlite3.Cursor:
-    cur = conn.execute(f"SELECT rowid, * FROM {_table(member)} ORDER BY c0, {order}")
+def _cursor(conn: sqlite3.Connection, member: str, cursors: list) -> sqlite3.Cursor:
+    cur = conn.execute(f"SELECT rowid, * FROM {_table(member)} ORDER BY c0, rowid")
     cursors.append(cur)
     return cur
 
 
-def _grouped(rows: Iterator[tuple]) -> Iterator[tuple[str, list[tuple]]]:
-    # groupby runs in C: the rows of one accession are adjacent (ORDER BY c0)
-    for acc, group in groupby(rows, _ACC_OF):
-        yield acc, list(group)
+class Unsorted(Exception):
+    """A member is not in accession order: import the quarter through the staged path."""
 
 
-_ACC_OF = itemgetter(1)
+_ACC = itemgetter(1)
+_LEADING_INT = re.compile(r"\s*([+-]?\d+)")
 
 
-class _Side:
-    """One member's groups, advanced in step with SUBMISSION's accessions."""
+def _sk(row: tuple) -> tuple[int, int]:
+    """The staged path's order within an accession: CAST(SK AS INTEGER) (SQLite's: the
+    leading integer, else 0), then the row's number in its member."""
+    m = _LEADING_INT.match(row[2])
+    return (int(m.group(1)) if m else 0, row[0])
 
-    __slots__ = ("it", "acc", "rows")
 
-    def __init__(self, groups: Iterator[tuple[str, list[tuple]]]) -> None:
-        self.it = groups
+class Side:
+    """One member's rows grouped by accession (rows as datasets.member_rows gives them,
+    or the staged cursors), taken in step with SUBMISSION's, checking order as it goes.
+    The rows of a Table I/II member are put in SK order within their accession."""
+
+    __slots__ = ("member", "groups", "acc", "rows", "by_sk")
+
+    def __init__(self, member: str, rows: Iterator[tuple]) -> None:
+        self.member = member
+        self.groups = groupby(rows, _ACC)
+        self.by_sk = member in ROW_TABLES
         self.acc: str | None = None
         self.rows: list[tuple] = []
         self._next()
 
     def _next(self) -> None:
-        nxt = next(self.it, None)
-        self.acc, self.rows = nxt if nxt is not None else (None, [])
+        nxt = next(self.groups, None)
+        if nxt is None:
+            self.acc, self.rows = None, []
+            return
+        acc, group = nxt
+        if self.acc is not None and acc <= self.acc:
+            raise Unsorted(self.member)
+        rows = list(group)
+        if self.by_sk and len(rows) > 1:
+            rows.sort(key=_sk)
+        self.acc, self.rows = acc, rows
 
     def take(self, acc: str) -> list[tuple]:
         if self.acc != acc:
-            return []  # (orphans were refused by stage(); accessions ascend on both sides)
+            if self.acc is not None and self.acc < acc:
+                self._orphan()
+            return []
         rows = self.rows
         self._next()
         return rows
+
+    def _orphan(self) -> None:
+        raise DatasetError(
+            f"{self.member}.tsv: rows of accession {self.acc!r}, which has no SUBMISSION row"
+        )
+
+    def finish(self) -> None:
+        if self.acc is not None:  # after the last submission: no SUBMISSION row
+            self._orphan()
 
 
 class Filings:
@@ -204,11 +234,9 @@ class Filings:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.cursors: list[sqlite3.Cursor] = []
-        # SK surrogate keys follow the order rows were loaded from the XML; ties: file order.
-        sk = "CAST(c1 AS INTEGER), rowid"
-        self.submissions = _cursor(conn, "SUBMISSION", "rowid", self.cursors)
+        self.submissions = _cursor(conn, "SUBMISSION", self.cursors)
         self.sides = {
-            m: _Side(_grouped(_cursor(conn, m, sk if m in ROW_TABLES else "rowid", self.cursors)))
+            m: Side(m, _cursor(conn, m, self.cursors))
             for m in ("REPORTINGOWNER", *ROW_TABLES, "FOOTNOTES", "OWNER_SIGNATURE")
         }
 

@@ -31,7 +31,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import dataset_stream, datasets, quarter_rows
+from . import dataset_rows, dataset_stream, datasets, quarter_rows
 from .datasets import DatasetError
 from .quarter_rows import Batch, Source
 
@@ -111,7 +111,7 @@ class Reader:
 
     def batches(self, skip: set[str]) -> Iterator[Batch]:
         """The child's batches without the accessions in `skip`. Raises what the
-        one-process path raises: DatasetError, dataset_stream.Unsorted."""
+        one-process path raises: DatasetError, dataset_rows.Unsorted."""
         while True:
             kind, payload = pickle.loads(self._read(int.from_bytes(self._read(_HEAD), "little")))
             if kind == "batch":
@@ -120,7 +120,7 @@ class Reader:
                 self.peak_rss_kib = payload
                 return
             elif kind == "unsorted":
-                raise dataset_stream.Unsorted(payload)
+                raise dataset_rows.Unsorted(payload)
             elif kind == "error":
                 raise DatasetError(payload)
             else:  # a bug in the reader: as it would surface in one process
@@ -169,7 +169,7 @@ def main() -> None:
                     os._exit(0)  # the parent died (kill -9): nobody reads the spool
                 _frame(out, "batch", batch)
         _frame(out, "done", peak_rss_kib())
-    except dataset_stream.Unsorted as e:
+    except dataset_rows.Unsorted as e:
         _frame(out, "unsorted", str(e))
     except DatasetError as e:
         _frame(out, "error", str(e))
